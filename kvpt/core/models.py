@@ -1,0 +1,79 @@
+"""Abstract bases shared by every domain model, and the read log of classified records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Classification(models.IntegerChoices):
+    """State-secret levels, ordered so that `record <= user.clearance` means readable."""
+
+    UNCLASSIFIED = 0, _("Thường")
+    CONFIDENTIAL = 1, _("Mật")
+    SECRET = 2, _("Tối mật")
+    TOP_SECRET = 3, _("Tuyệt mật")
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change times."""
+
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A row edited by people: `version` rises with every save so a stale form is refused."""
+
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ClassifiedModel(models.Model):
+    """A record with a state-secret level; users below it never see it."""
+
+    classification = models.PositiveSmallIntegerField(
+        _("độ mật"), choices=Classification.choices, default=Classification.UNCLASSIFIED
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_classified(self) -> bool:
+        return self.classification > Classification.UNCLASSIFIED
+
+
+class AccessLog(models.Model):
+    """One read (view, download, export) of a classified record, kept for the security officer."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Xem")
+        DOWNLOAD = "download", _("Tải xuống")
+        EXPORT = "export", _("Xuất")
+        API = "api", _("Đọc qua API")
+
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người dùng")
+    )
+    action = models.CharField(_("hành động"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("loại bản ghi"), max_length=100)
+    object_id = models.CharField(_("mã bản ghi"), max_length=64)
+    object_repr = models.CharField(_("bản ghi"), max_length=255)
+    classification = models.PositiveSmallIntegerField(_("độ mật"), choices=Classification.choices)
+
+    class Meta:
+        verbose_name = _("nhật ký truy cập bản ghi mật")
+        verbose_name_plural = _("nhật ký truy cập bản ghi mật")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.model}#{self.object_id}"
