@@ -1,6 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from config.api import api
 
 urlpatterns = [
+    path("", include("kvpt.core.urls")),
+    path("accounts/", include("kvpt.accounts.urls")),
+    path("org/", include("kvpt.organisations.urls")),
+    path("exercises/", include("kvpt.exercises.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -126,6 +126,11 @@ class Membership(VersionedModel):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
 
+    def scope_key(self) -> tuple[str, int | None]:
+        if self.exercise_id is not None and self.exercise is not None:
+            return self.exercise.area.path, self.exercise_id
+        return self.area.path if self.area else "", None
+
     def is_active_on(self, day: object | None = None) -> bool:
         today = day or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= today) and (

@@ -60,3 +60,11 @@ class Exercise(VersionedModel, ClassifiedModel):
 
     def __str__(self) -> str:
         return f"{self.code} - {self.name}"
+
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.area.path, self.pk
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("exercises:detail", args=[self.pk])

@@ -101,6 +101,33 @@ class Area(VersionedModel):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.path, None
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self._refresh_path()
+
+    def _refresh_path(self) -> None:
+        """Keep `path` = parent's path + own id; a move rewrites the whole subtree's prefix."""
+        parent_path = (
+            Area.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+            if self.parent_id
+            else None
+        )
+        new_path = f"{parent_path or '/'}{self.pk}/"
+        if new_path == self.path:
+            return
+        old_path = self.path
+        self.path, self.depth = new_path, new_path.count("/") - 2
+        Area.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+        if old_path:
+            moved = list(Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+            for area in moved:
+                area.path = new_path + area.path[len(old_path) :]
+                area.depth = area.path.count("/") - 2
+            Area.objects.bulk_update(moved, ["path", "depth"])
+
 
 class AreaSuccession(VersionedModel):
     """A predecessor area whose territory passed (wholly or partly) to a successor on a date."""
@@ -127,6 +154,9 @@ class AreaSuccession(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.successor.path, None
 
 
 class AgencyKind(models.TextChoices):
@@ -186,6 +216,9 @@ class Agency(VersionedModel, ClassifiedModel):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Một cơ quan không thể trực thuộc chính nó.")})
 
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.area.path, None
+
 
 class UnitKind(models.TextChoices):
     RESERVE = "reserve", _("Dự bị động viên")
@@ -227,6 +260,9 @@ class Unit(VersionedModel, ClassifiedModel):
     def __str__(self) -> str:
         return self.name
 
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.agency.area.path, None
+
 
 class Person(VersionedModel, ClassifiedModel):
     """A person in the directory of an area; may hold several positions at once."""
@@ -253,6 +289,9 @@ class Person(VersionedModel, ClassifiedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.area.path, None
 
     @property
     def positions_label(self) -> str:
@@ -286,6 +325,9 @@ class Position(VersionedModel):
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
+    def scope_key(self) -> tuple[str, int | None]:
+        return self.person.area.path, None
 
     @property
     def is_current(self) -> bool:

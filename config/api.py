@@ -1,0 +1,29 @@
+"""The API at /api/v1/: one NinjaAPI, a router per app, docs and schema served locally."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from kvpt.accounts.api import router as accounts_router
+from kvpt.core.api import API_AUTH, install_error_handlers
+from kvpt.exercises.api import router as exercises_router
+from kvpt.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="kvpt API",
+    version="1",
+    description=(
+        "API của hệ thống quản lý diễn tập khu vực phòng thủ. Xác thực bằng phiên đăng nhập "
+        "(kèm CSRF khi ghi) hoặc khóa API: `Authorization: Bearer kvpt_...`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api",
+    # Swagger's online validator would call out of an air-gapped network.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", organisations_router)
+api.add_router("/exercises", exercises_router)

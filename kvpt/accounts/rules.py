@@ -1,0 +1,46 @@
+"""Object permissions: which roles may do what, in one file.
+
+Scope (may the user see the object at all?) is decided by kvpt.core.scope; these rules decide what
+a user who can see it may do with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from kvpt.accounts.models import Role
+from kvpt.core.permissions import roles_on
+
+DIRECTORY_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
+EXERCISE_EDITORS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.STEERING_LEADER, Role.STAFF_PLANNER}
+)
+
+
+def holds_any(name: str, wanted: frozenset[str]) -> Any:
+    @rules.predicate(name=name)
+    def predicate(user: Any, obj: Any) -> bool:
+        return bool(roles_on(user, obj) & wanted)
+
+    return predicate
+
+
+@rules.predicate
+def in_scope(user: Any, obj: Any) -> bool:
+    return bool(roles_on(user, obj))
+
+
+is_directory_admin = holds_any("is_directory_admin", DIRECTORY_ADMINS)
+is_exercise_editor = holds_any("is_exercise_editor", EXERCISE_EDITORS)
+
+# Areas, agencies, units, people, positions: add under / change / delete an object in the subtree.
+rules.add_perm("organisations.manage", is_directory_admin)
+# Grant or revoke roles on an area subtree or exercise the admin manages.
+rules.add_perm("accounts.manage_memberships", is_directory_admin)
+# Create an exercise in an area / edit an exercise.
+rules.add_perm("exercises.add_exercise", is_exercise_editor)
+rules.add_perm("exercises.change_exercise", is_exercise_editor)
+# See who changed what: anyone who can see the object.
+rules.add_perm("core.view_history", in_scope)
