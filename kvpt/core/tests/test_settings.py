@@ -1,0 +1,53 @@
+"""Settings the whole product relies on: formats, time zone, shared cache, SQLite durability."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.template import Context, Template
+from django.utils import translation
+
+
+def render(source: str, **context: object) -> str:
+    return Template("{% load l10n humanize %}" + source).render(Context(context))
+
+
+def test_vietnamese_dates_read_day_month_year() -> None:
+    with translation.override("vi"):
+        assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=dt.date(2023, 8, 31)) == "31/08/2023"
+
+
+def test_vietnamese_numbers_group_with_dots_and_decimals_with_a_comma() -> None:
+    with translation.override("vi"):
+        assert render("{{ n }}", n=1234.5) == "1.234,5"
+        assert render("{{ n }}", n=1234567) == "1.234.567"
+
+
+def test_the_time_zone_is_vietnam() -> None:
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.LANGUAGE_CODE == "vi"
+
+
+@pytest.mark.django_db
+def test_the_cache_lives_in_the_database_shared_by_every_process() -> None:
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    cache.set("kvpt-test", "Đường cơ động", 30)
+    assert cache.get("kvpt-test") == "Đường cơ động"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.django_db
+def test_sqlite_keeps_acknowledged_writes_durable() -> None:
+    if connection.vendor != "sqlite":
+        assert connection.vendor == "postgresql"
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
