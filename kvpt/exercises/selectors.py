@@ -1,12 +1,14 @@
-"""Reads of exercises, limited to the reader's scope (area subtree or exercise grant) and clearance."""
+"""Reads of exercises, limited to the reader's scope (area subtree, exercise grant), clearance."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from kvpt.core.scope import restrict
+from kvpt.core.text import fold
 from kvpt.exercises.models import Exercise
 
 
@@ -17,3 +19,49 @@ def exercise_list(user: Any) -> QuerySet[Exercise]:
         area_path="area__path",
         exercise="id",
     )
+
+
+@dataclass(frozen=True)
+class ExerciseFilters:
+    """What a reader can narrow the list by; every field is optional."""
+
+    year: int | None = None
+    status: str | None = None
+    area: int | None = None  # an area id: the exercises of its whole subtree
+    q: str | None = None  # words of the code or name, accents and case ignored
+
+
+def exercise_search(user: Any, filters: ExerciseFilters) -> QuerySet[Exercise]:
+    """The user's exercises narrowed by `filters` (an area the user cannot see matches nothing)."""
+    qs = exercise_list(user)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.area:
+        from kvpt.organisations.models import Area
+
+        # A subquery, not a lookup first: one query, and an unknown id simply matches nothing.
+        path = Area.objects.filter(pk=filters.area).values("path")[:1]
+        qs = qs.filter(area__path__startswith=Subquery(path))
+    for word in fold(filters.q).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def exercise_filter_areas(user: Any) -> QuerySet[Any]:
+    """Areas offered by the list's area filter: those the user sees and those of their exercises."""
+    from kvpt.organisations.models import Area
+    from kvpt.organisations.selectors import area_list
+
+    return (
+        Area.objects.filter(
+            Q(pk__in=area_list(user).values("pk")) | Q(pk__in=exercise_list(user).values("area_id"))
+        )
+        .select_related("level")
+        .order_by("path")
+    )
+
+
+def exercise_years(user: Any) -> list[int]:
+    return list(exercise_list(user).order_by("-year").values_list("year", flat=True).distinct())
