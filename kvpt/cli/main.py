@@ -160,15 +160,15 @@ def database_has_users() -> bool:
 )
 def demo(args: argparse.Namespace) -> int:
     setup_django()
+    if args.if_empty and not args.print_logins and database_has_users():
+        print("Cơ sở dữ liệu đã có người dùng: bỏ qua nạp dữ liệu mẫu.")
+        return 0
     try:
         from kvpt.demo import load  # another app; imported late so the CLI works without it
     except ImportError as exc:
         return fail(f"chưa có bộ dữ liệu mẫu (kvpt.demo.load): {exc}")
     if args.print_logins:
         print(format_logins(load.DEMO_LOGINS))
-        return 0
-    if args.if_empty and database_has_users():
-        print("Cơ sở dữ liệu đã có dữ liệu: bỏ qua nạp dữ liệu mẫu.")
         return 0
     load.load_demo(sys.stdout)
     return 0
