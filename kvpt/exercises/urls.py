@@ -6,5 +6,9 @@ app_name = "exercises"
 
 urlpatterns = [
     path("", views.exercise_list_view, name="list"),
+    path("new/", views.exercise_create_view, name="create"),
     path("<int:pk>/", views.exercise_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.exercise_edit_view, name="edit"),
+    path("<int:pk>/status/", views.exercise_status_view, name="status"),
+    path("<int:pk>/delete/", views.exercise_delete_view, name="delete"),
 ]
