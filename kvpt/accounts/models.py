@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -50,9 +51,7 @@ class User(AbstractUser):
         choices=Classification.choices,
         default=Classification.UNCLASSIFIED,
     )
-    history = HistoricalRecords(
-        excluded_fields=["password", "last_login"], user_related_name="+"
-    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], user_related_name="+")
 
     class Meta:
         verbose_name = _("người dùng")
@@ -120,9 +119,7 @@ class Membership(VersionedModel):
 
     def clean(self) -> None:
         if bool(self.area_id) == bool(self.exercise_id):
-            raise ValidationError(
-                _("Chọn đúng một phạm vi: một địa bàn hoặc một cuộc diễn tập.")
-            )
+            raise ValidationError(_("Chọn đúng một phạm vi: một địa bàn hoặc một cuộc diễn tập."))
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
 
@@ -131,7 +128,7 @@ class Membership(VersionedModel):
             return self.exercise.area.path, self.exercise_id
         return self.area.path if self.area else "", None
 
-    def is_active_on(self, day: object | None = None) -> bool:
+    def is_active_on(self, day: dt.date | None = None) -> bool:
         today = day or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or today <= self.valid_to

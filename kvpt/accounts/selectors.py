@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from kvpt.accounts.models import Membership
-from kvpt.core.scope import restrict
+from kvpt.accounts.models import TWO_FACTOR_ROLES, ApiToken, Membership, User
+from kvpt.core.scope import get_scope, restrict
 
 
 def membership_list(user: Any) -> QuerySet[Membership]:
     """Memberships on areas or exercises the user can see (admins manage them there)."""
-    from django.db.models import Q
-
     qs = Membership.objects.select_related("user", "area", "exercise", "exercise__area")
     area_side = restrict(
         qs.filter(area__isnull=False), user, area_path="area__path", classification=None
@@ -27,6 +27,60 @@ def membership_list(user: Any) -> QuerySet[Membership]:
         classification="exercise__classification",
     )
     return qs.filter(Q(pk__in=area_side.values("pk")) | Q(pk__in=exercise_side.values("pk")))
+
+
+def user_list(user: Any) -> QuerySet[User]:
+    """Users holding at least one membership the reader can see (superusers: everyone)."""
+    scope = get_scope(user)
+    if scope.is_anonymous:
+        return User.objects.none()
+    if scope.is_superuser:
+        return User.objects.select_related("person").order_by("username")
+    visible = membership_list(user).filter(user_id=OuterRef("pk"))
+    return User.objects.select_related("person").filter(Exists(visible)).order_by("username")
+
+
+def manages_memberships_somewhere(user: Any) -> bool:
+    """Whether the user administers grants anywhere (the user list and grant pages are theirs)."""
+    from kvpt.accounts.rules import DIRECTORY_ADMINS
+
+    scope = get_scope(user)
+    if scope.is_anonymous:
+        return False
+    if scope.is_superuser:
+        return True
+    held = set().union(*scope.area_roles.values(), *scope.exercise_roles.values())
+    return bool(held & DIRECTORY_ADMINS)
+
+
+def token_list(user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (nobody lists anyone else's)."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+
+
+def two_factor_required(user: Any) -> bool:
+    """Must this user use a second factor? One query.
+
+    True when the user holds a role of TWO_FACTOR_ROLES, through an active membership, on an area
+    (or an exercise whose area) lies in the subtree of an area with `require_two_factor` on.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    area_model = apps.get_model("organisations", "Area")
+    today = timezone.localdate()
+    privileged = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        user_id=user.pk,
+        role__in=list(TWO_FACTOR_ROLES),
+    )
+    under = privileged.filter(
+        Q(area__path__startswith=OuterRef("path"))
+        | Q(exercise__area__path__startswith=OuterRef("path"))
+    )
+    return bool(area_model.objects.filter(require_two_factor=True).filter(Exists(under)).exists())
 
 
 @dataclass
@@ -49,8 +103,6 @@ def home_summary(user: Any) -> HomeSummary:
         areas=area_list(user).count(),
         agencies=agency_list(user).count(),
         units=unit_list(user).count(),
-        memberships=list(
-            Membership.objects.filter(user=user).select_related("area", "exercise")
-        ),
+        memberships=list(Membership.objects.filter(user=user).select_related("area", "exercise")),
         recent_exercises=list(exercises.order_by("-year", "code")[:5]),
     )

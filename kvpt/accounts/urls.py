@@ -6,13 +6,20 @@ from kvpt.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # Everything under two-factor/ is reachable before verification (each view guards itself).
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/backup-codes/", views.two_factor_backup_codes, name="two_factor_backup_codes"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("memberships/", views.membership_list_view, name="membership_list"),
+    path("memberships/new/", views.membership_create, name="membership_create"),
+    path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("memberships/<int:pk>/delete/", views.membership_delete, name="membership_delete"),
+    path("users/new/", views.user_create, name="user_create"),
 ]
