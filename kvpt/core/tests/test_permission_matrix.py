@@ -1,0 +1,163 @@
+"""The scope matrix for every object type: outsider 404, anonymous login/401, higher level 200.
+
+The object types are not listed by hand: they are read from the history registry (every scoped
+domain model registers its selector there), so a new model is covered as soon as it is registered -
+and a registered model without a factory below fails loudly instead of being skipped. A scoped model
+with history that is not registered fails too, so "registered" cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from kvpt.core.history import _REGISTRY
+from kvpt.core.testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _position(world: World) -> Any:
+    from kvpt.organisations.models import Position
+
+    return Position.objects.create(
+        person=world.person, agency=world.agency, title="Chỉ huy trưởng Ban CHQS huyện"
+    )
+
+
+def _succession(world: World) -> Any:
+    from kvpt.organisations.models import AreaSuccession
+
+    # 1/7/2025: the district's territory passed to its communes (two-tier local government).
+    return AreaSuccession.objects.create(
+        predecessor=world.district, successor=world.commune, effective_on=dt.date(2025, 7, 1)
+    )
+
+
+def _membership(world: World) -> Any:
+    return world.bob.memberships.get(area=world.district)
+
+
+# label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
+FACTORIES: dict[str, Callable[[World], Any]] = {
+    "organisations.area": lambda w: w.district,
+    "organisations.areasuccession": _succession,
+    "organisations.agency": lambda w: w.agency,
+    "organisations.unit": lambda w: w.unit,
+    "organisations.person": lambda w: w.person,
+    "organisations.position": _position,
+    "accounts.membership": _membership,
+    "exercises.exercise": lambda w: w.exercise,
+}
+
+# label -> the API's detail path; only these endpoints are part of the contract checked here.
+API_PATHS: dict[str, str] = {
+    "organisations.area": "/api/v1/areas/{pk}",
+    "organisations.agency": "/api/v1/agencies/{pk}",
+    "organisations.unit": "/api/v1/units/{pk}",
+    "organisations.person": "/api/v1/people/{pk}",
+    "accounts.membership": "/api/v1/memberships/{pk}",
+    "exercises.exercise": "/api/v1/exercises/{pk}",
+}
+
+LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
+
+
+def _object(world: World, label: str) -> Any:
+    factory = FACTORIES.get(label)
+    if factory is None:
+        pytest.fail(
+            f"{label} is registered for history but the permission matrix has no factory for it: "
+            f"add one to FACTORIES in {__file__} (an object in alice's district)."
+        )
+    return factory(world)
+
+
+def _history_url(label: str, pk: int) -> str:
+    return reverse("core:history", args=[label, pk])
+
+
+def test_the_registry_is_not_empty_and_every_label_has_a_factory() -> None:
+    assert "exercises.exercise" in _REGISTRY
+    missing = sorted(set(_REGISTRY) - set(FACTORIES))
+    assert not missing, f"registered without a factory in the permission matrix: {missing}"
+
+
+def test_every_scoped_model_with_history_is_registered() -> None:
+    """A domain model that has a scope and a history must have a history selector (and so a row
+    in this matrix); otherwise its history page would 404 for everyone and escape the matrix."""
+    unregistered = sorted(
+        model._meta.label_lower
+        for model in apps.get_models()
+        if model.__module__.startswith("kvpt.")
+        and hasattr(model, "scope_key")
+        and hasattr(model, "history")
+        and model._meta.label_lower not in _REGISTRY
+    )
+    assert not unregistered, f"scoped models with history but no register_history(): {unregistered}"
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_outsider_gets_404(
+    label: str,
+    world: World,
+    client_for: Callable[[Any], Client],
+    api_client_for: Callable[[Any], Client],
+) -> None:
+    obj = _object(world, label)
+    if label in _REGISTRY:
+        response = client_for(world.charlie).get(_history_url(label, obj.pk))
+        assert response.status_code == 404, f"history of {label} visible to an outsider"
+    if label in API_PATHS:
+        response = api_client_for(world.charlie).get(API_PATHS[label].format(pk=obj.pk))
+        assert response.status_code == 404, f"API {label} visible to an outsider"
+        assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_anonymous_is_sent_to_login_in_the_ui_and_gets_401_on_the_api(
+    label: str, world: World
+) -> None:
+    obj = _object(world, label)
+    client = Client()
+    if label in _REGISTRY:
+        response = client.get(_history_url(label, obj.pk))
+        assert response.status_code == 302, label
+        assert response["Location"].startswith(reverse("accounts:login")), label
+    if label in API_PATHS:
+        response = client.get(API_PATHS[label].format(pk=obj.pk))
+        assert response.status_code == 401, label
+        assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_higher_level_sees_it(
+    label: str,
+    world: World,
+    client_for: Callable[[Any], Client],
+    api_client_for: Callable[[Any], Client],
+) -> None:
+    obj = _object(world, label)
+    if label in _REGISTRY:
+        response = client_for(world.dave).get(_history_url(label, obj.pk))
+        assert response.status_code == 200, f"history of {label} hidden from the province"
+    if label in API_PATHS:
+        response = api_client_for(world.dave).get(API_PATHS[label].format(pk=obj.pk))
+        assert response.status_code == 200, (
+            f"API {label} answers {response.status_code} to the province: {response.content!r}"
+        )
+        assert response.json()["id"] == obj.pk
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_owner_sees_it(label: str, world: World, client_for: Callable[[Any], Client]) -> None:
+    """The control: the 404s above mean "hidden", not "the page does not exist"."""
+    obj = _object(world, label)
+    if label in _REGISTRY:
+        assert client_for(world.alice).get(_history_url(label, obj.pk)).status_code == 200
