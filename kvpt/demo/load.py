@@ -19,6 +19,7 @@ from typing import Any, TextIO, TypeVar
 from django.db import models, transaction
 
 from kvpt.accounts.models import Membership, User
+from kvpt.core.models import VersionedModel
 from kvpt.core.services import create_versioned, normalise_fields, save_versioned, set_actor
 from kvpt.core.text import clean_text, nfc
 from kvpt.demo import data
@@ -32,7 +33,7 @@ from kvpt.organisations.models import (
     Unit,
 )
 
-M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
 
 DEMO_PASSWORD = data.DEMO_PASSWORD
 
@@ -116,17 +117,17 @@ class DemoLoader:
 
     def upsert(
         self,
-        model: type[M],
+        model: type[V],
         lookup: dict[str, Any],
         values: dict[str, Any],
         m2m: dict[str, list[Any]] | None = None,
-    ) -> M:
+    ) -> V:
         """Create the row, or bring an existing one in line with `values` (only if it differs)."""
         label = self._label(model)
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
-            create_versioned(obj, actor=None)  # type: ignore[type-var]
+            create_versioned(obj, actor=None)
             self._set_m2m(obj, m2m or {})
             self.result.created[label] += 1
             return obj
@@ -142,7 +143,7 @@ class DemoLoader:
         if changed:
             for name, value in changed.items():
                 setattr(obj, name, value)
-            save_versioned(obj, expected_version=None, actor=None)  # type: ignore[type-var]
+            save_versioned(obj, expected_version=None, actor=None)
         self._set_m2m(obj, m2m_changed)
         self.result.updated[label] += 1
         return obj
