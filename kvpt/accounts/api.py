@@ -5,7 +5,7 @@ verified, so a token can only be created from a verified session; creating a tok
 token is refused for such users, so a token cannot be used to mint more tokens around that rule.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja resolves `Query[...]` parameters at import.
 
 from typing import Any
 
