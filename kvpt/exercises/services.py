@@ -166,13 +166,20 @@ def exercise_update(
     if "status" in changes:
         _ensure_transition(exercise.status, changes["status"])
     old_status = exercise.status
+    before = {field: getattr(exercise, field) for field in changes}
     for field, value in changes.items():
         if field == "level" and value is None:
             value = (changes.get("area") or exercise.area).level
         setattr(exercise, field, value)
     if exercise.status != old_status:
         exercise._change_reason = _status_reason(old_status, exercise.status)  # type: ignore[attr-defined]
-    return save_versioned(exercise, expected_version=expected_version, actor=actor)
+    try:
+        return save_versioned(exercise, expected_version=expected_version, actor=actor)
+    except ValidationError:
+        # A refused edit leaves the caller's object as it was (pages show its code, title ...).
+        for field, value in before.items():
+            setattr(exercise, field, value)
+        raise
 
 
 @transaction.atomic
@@ -185,9 +192,14 @@ def exercise_set_status(
     if status == exercise.status:
         return exercise
     _ensure_transition(exercise.status, status)
-    exercise._change_reason = _status_reason(exercise.status, status)  # type: ignore[attr-defined]
+    old_status = exercise.status
+    exercise._change_reason = _status_reason(old_status, status)  # type: ignore[attr-defined]
     exercise.status = status
-    return save_versioned(exercise, expected_version=expected_version, actor=actor)
+    try:
+        return save_versioned(exercise, expected_version=expected_version, actor=actor)
+    except ValidationError:
+        exercise.status = old_status
+        raise
 
 
 @transaction.atomic

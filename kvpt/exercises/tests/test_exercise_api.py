@@ -266,3 +266,13 @@ def test_the_list_query_count_does_not_grow_with_rows(
     many = count_queries()
     assert many == few
     assert len(api.get(BASE, {"page_size": 500}).json()["items"]) == 33
+
+
+def test_the_openapi_schema_describes_the_exercise_endpoints(world: World) -> None:
+    client = Client()
+    client.force_login(world.alice)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"get", "post"} <= set(schema["paths"]["/api/v1/exercises"])
+    assert {"get", "patch", "delete"} <= set(schema["paths"]["/api/v1/exercises/{exercise_id}"])
+    patch = schema["components"]["schemas"]["ExercisePatch"]
+    assert "version" in patch["required"]

@@ -141,3 +141,12 @@ def test_only_a_draft_or_cancelled_exercise_can_be_deleted(world: World) -> None
 def test_search_text_is_folded(world: World) -> None:
     exercise = _create(world, name="Diễn tập Đồng Lương")
     assert "dong luong" in exercise.search_text
+
+
+def test_a_refused_edit_leaves_the_callers_object_unchanged(world: World) -> None:
+    exercise = world.exercise
+    with pytest.raises(ValidationError):
+        exercise_update(
+            exercise=exercise, expected_version=1, actor=world.alice, code="DT-MAT-2023", year=2024
+        )
+    assert (exercise.code, exercise.year, exercise.version) == ("DT-KVPT-2023", 2023, 1)
