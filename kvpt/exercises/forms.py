@@ -35,7 +35,7 @@ class ExerciseForm(forms.Form):
         label=_("Mã"), max_length=64, help_text=_("Mã ổn định, ví dụ: DT-KVPT-2023.")
     )
     name = forms.CharField(label=_("Tên cuộc diễn tập"), max_length=255)
-    area = AreaChoiceField(label=_("Địa bàn"), queryset=None)
+    area = AreaChoiceField(label=_("Địa bàn"), queryset=None, empty_label=_("— chọn địa bàn —"))
     level: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Cấp diễn tập"),
         queryset=None,
@@ -65,8 +65,9 @@ class ExerciseForm(forms.Form):
         fields["classification"].choices = [
             (value, label) for value, label in Classification.choices if value <= clearance
         ]
-        if not self.is_bound and "year" not in self.initial:
-            self.initial["year"] = dt.date.today().year
+        if not self.is_bound:
+            self.initial.setdefault("year", dt.date.today().year)
+            self.initial.setdefault("classification", Classification.UNCLASSIFIED)
 
     @classmethod
     def initial_from(cls, exercise: Exercise) -> dict[str, Any]:
