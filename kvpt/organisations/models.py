@@ -7,12 +7,23 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvpt.core.models import ClassifiedModel, VersionedModel
+from kvpt.core.text import fold
 
 CODE_HELP = _("Mã ổn định, dùng để đối chiếu bản ghi giữa các hệ thống.")
+
+
+def search_field() -> models.CharField:
+    """The folded copy of a row's searchable text (conventions.md: accent-insensitive search)."""
+    return models.CharField(max_length=600, editable=False, default="", db_index=True)
+
+
+def folded(*parts: str | None) -> str:
+    return fold(" ".join(p for p in parts if p))[:600]
 
 
 class AreaLevel(VersionedModel):
@@ -63,7 +74,8 @@ class Area(VersionedModel):
         help_text=_("Quản trị viên và lãnh đạo Ban Chỉ đạo của địa bàn này phải dùng mã OTP."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    search_text = search_field()
+    history = HistoricalRecords(excluded_fields=["path", "depth", "search_text"])
 
     class Meta:
         verbose_name = _("địa bàn")
@@ -83,11 +95,15 @@ class Area(VersionedModel):
 
     def clean(self) -> None:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
+            raise ValidationError(
+                {"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")}
+            )
         if self.parent_id and self.pk:
             parent = Area.objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
             if parent and f"/{self.pk}/" in parent:
-                raise ValidationError({"parent": _("Không thể đặt một địa bàn trực thuộc chính nó.")})
+                raise ValidationError(
+                    {"parent": _("Không thể đặt một địa bàn trực thuộc chính nó.")}
+                )
 
     def is_valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -104,7 +120,11 @@ class Area(VersionedModel):
     def scope_key(self) -> tuple[str, int | None]:
         return self.path, None
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:area_detail", args=[self.pk])
+
     def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = folded(self.code, self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         self._refresh_path()
 
@@ -146,7 +166,9 @@ class AreaSuccession(VersionedModel):
         verbose_name = _("kế thừa địa bàn")
         verbose_name_plural = _("kế thừa địa bàn")
         constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="area_succession_unique"),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="area_succession_unique"
+            ),
             models.CheckConstraint(
                 condition=~Q(predecessor=models.F("successor")), name="area_succession_not_self"
             ),
@@ -200,7 +222,8 @@ class Agency(VersionedModel, ClassifiedModel):
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[covered_areas])
+    search_text = search_field()
+    history = HistoricalRecords(m2m_fields=[covered_areas], excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("cơ quan, tổ chức")
@@ -212,12 +235,25 @@ class Agency(VersionedModel, ClassifiedModel):
 
     def clean(self) -> None:
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
+            raise ValidationError(
+                {"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")}
+            )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("Một cơ quan không thể trực thuộc chính nó.")})
 
     def scope_key(self) -> tuple[str, int | None]:
         return self.area.path, None
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None or self.valid_to >= dt.date.today()
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:agency_detail", args=[self.pk])
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = folded(self.code, self.name, self.short_name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class UnitKind(models.TextChoices):
@@ -250,7 +286,8 @@ class Unit(VersionedModel, ClassifiedModel):
         _("quy mô"), max_length=64, blank=True, help_text=_('Ví dụ: "1 trung đội", "1 đại đội".')
     )
     strength = models.PositiveIntegerField(_("quân số"), null=True, blank=True)
-    history = HistoricalRecords()
+    search_text = search_field()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("đơn vị, lực lượng")
@@ -262,6 +299,24 @@ class Unit(VersionedModel, ClassifiedModel):
 
     def scope_key(self) -> tuple[str, int | None]:
         return self.agency.area.path, None
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("Một đơn vị không thể trực thuộc chính nó.")})
+
+    @property
+    def size_display(self) -> str:
+        """What a force table prints: the known strength, else the formation's size."""
+        if self.strength is not None:
+            return str(_("%(n)s người") % {"n": self.strength})
+        return self.size_label
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:unit_detail", args=[self.pk])
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = folded(self.code, self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Person(VersionedModel, ClassifiedModel):
@@ -280,7 +335,8 @@ class Person(VersionedModel, ClassifiedModel):
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
-    history = HistoricalRecords()
+    search_text = search_field()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("cán bộ, cá nhân")
@@ -292,6 +348,13 @@ class Person(VersionedModel, ClassifiedModel):
 
     def scope_key(self) -> tuple[str, int | None]:
         return self.area.path, None
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:person_detail", args=[self.pk])
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = folded(self.code, self.full_name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def positions_label(self) -> str:

@@ -1,0 +1,291 @@
+"""Forms of the directory: each limits its choices to the user's scope and carries `version`.
+
+The forms validate input and render it; the services decide (and re-check) what may be written.
+Uniqueness of codes is left to the services, which name the clash in plain Vietnamese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kvpt.core.models import Classification
+from kvpt.core.scope import get_scope
+from kvpt.organisations import selectors
+from kvpt.organisations.models import (
+    Agency,
+    AgencyKind,
+    Area,
+    AreaLevel,
+    AreaSuccession,
+    Person,
+    Position,
+    Unit,
+    UnitKind,
+)
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+class VnDateInput(forms.DateInput):
+    def __init__(self, **kwargs: Any) -> None:
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
+
+
+def vn_date_field(label: Any, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=VnDateInput(),
+        error_messages={"invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy.")},
+    )
+
+
+class DirectoryForm(forms.ModelForm):
+    """Base: a hidden `version` for the optimistic check, scope-limited choices, no unique check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    # Fields whose values go to the service as-is (the rest of cleaned_data is ignored).
+    service_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        if "classification" in self.fields:
+            clearance = get_scope(user).clearance
+            self.fields["classification"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in Classification.choices if value <= clearance
+            ]
+
+    def validate_unique(self) -> None:
+        """The service checks codes with a clearer message (and the database backs it up)."""
+
+    def service_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in self.service_fields if name in self.fields
+        }
+
+    @property
+    def expected_version(self) -> int | None:
+        value = self.cleaned_data.get("version")
+        return int(value) if value else None
+
+
+class AreaForm(DirectoryForm):
+    valid_from = vn_date_field(_("hiệu lực từ"))
+    valid_to = vn_date_field(_("hiệu lực đến"))
+    service_fields = (
+        "code",
+        "name",
+        "level",
+        "parent",
+        "valid_from",
+        "valid_to",
+        "require_two_factor",
+        "note",
+    )
+
+    class Meta:
+        model = Area
+        fields = [
+            "code",
+            "name",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "require_two_factor",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        parents = selectors.area_managed_list(user)
+        is_superuser = get_scope(user).is_superuser
+        if self.instance.pk:
+            # An area cannot move under itself or its own subtree.
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.order_by("path")  # type: ignore[attr-defined]
+        self.fields["parent"].label_from_instance = _indented  # type: ignore[attr-defined]
+        self.fields["level"].queryset = AreaLevel.objects.all()  # type: ignore[attr-defined]
+        if not is_superuser:
+            # Only a system administrator adds or moves areas at the top of the tree.
+            self.fields["parent"].required = True
+            parent_id = self.instance.parent_id
+            if self.instance.pk and (
+                parent_id is None or not parents.filter(pk=parent_id).exists()
+            ):
+                # The area sits where this user cannot write (e.g. their own district under the
+                # province): it stays where it is, and its parent is not even shown.
+                del self.fields["parent"]
+
+
+def _indented(area: Area) -> str:
+    return f"{'— ' * area.depth}{area.name} ({area.code})"
+
+
+class AreaSuccessionForm(forms.ModelForm):
+    effective_on = vn_date_field(_("ngày hiệu lực"), required=True)
+
+    class Meta:
+        model = AreaSuccession
+        fields = ["predecessor", "successor", "effective_on", "note"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["predecessor"].queryset = (  # type: ignore[attr-defined]
+            selectors.area_list(user).order_by("path")
+        )
+        self.fields["successor"].queryset = (  # type: ignore[attr-defined]
+            selectors.area_managed_list(user).order_by("path")
+        )
+        for name in ("predecessor", "successor"):
+            self.fields[name].label_from_instance = _indented  # type: ignore[attr-defined]
+
+    def validate_unique(self) -> None:
+        """The service names the duplicate link."""
+
+    def _post_clean(self) -> None:
+        # The model's constraints are checked by the service with clearer messages.
+        pass
+
+
+class AgencyForm(DirectoryForm):
+    valid_from = vn_date_field(_("hiệu lực từ"))
+    valid_to = vn_date_field(_("hiệu lực đến"))
+    service_fields = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "area",
+        "parent",
+        "covered_areas",
+        "valid_from",
+        "valid_to",
+        "classification",
+    )
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "area",
+            "parent",
+            "covered_areas",
+            "valid_from",
+            "valid_to",
+            "classification",
+        ]
+        widgets = {"covered_areas": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        areas = selectors.area_managed_list(user)
+        if self.instance.pk:
+            areas = (areas | selectors.area_list(user).filter(pk=self.instance.area_id)).distinct()
+        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
+        self.fields["area"].label_from_instance = _indented  # type: ignore[attr-defined]
+        parents = selectors.agency_list(user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["covered_areas"].queryset = (  # type: ignore[attr-defined]
+            selectors.area_list(user).order_by("path")
+        )
+        self.fields["covered_areas"].label_from_instance = _indented  # type: ignore[attr-defined]
+        self.fields["kind"].choices = AgencyKind.choices  # type: ignore[attr-defined]
+
+
+class UnitForm(DirectoryForm):
+    service_fields = (
+        "code",
+        "name",
+        "kind",
+        "agency",
+        "parent",
+        "size_label",
+        "strength",
+        "classification",
+    )
+
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "agency",
+            "parent",
+            "size_label",
+            "strength",
+            "classification",
+        ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        agencies = selectors.agency_managed_list(user)
+        if self.instance.pk:
+            agencies = (
+                agencies | selectors.agency_list(user).filter(pk=self.instance.agency_id)
+            ).distinct()
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        parents = selectors.unit_list(user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["kind"].choices = UnitKind.choices  # type: ignore[attr-defined]
+
+
+class PersonForm(DirectoryForm):
+    service_fields = (
+        "code",
+        "full_name",
+        "rank",
+        "area",
+        "phone",
+        "email",
+        "note",
+        "classification",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["code", "full_name", "rank", "area", "phone", "email", "note", "classification"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        areas = selectors.area_managed_list(user)
+        if self.instance.pk:
+            areas = (areas | selectors.area_list(user).filter(pk=self.instance.area_id)).distinct()
+        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
+        self.fields["area"].label_from_instance = _indented  # type: ignore[attr-defined]
+
+
+class PositionForm(forms.ModelForm):
+    start = vn_date_field(_("từ ngày"))
+    end = vn_date_field(_("đến ngày"))
+
+    class Meta:
+        model = Position
+        fields = ["title", "agency", "order", "start", "end"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = selectors.agency_list(user)  # type: ignore[attr-defined]
+
+
+class DeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
