@@ -63,8 +63,13 @@ def two_factor_response(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     verify = reverse("accounts:two_factor_verify")
-    if request.method == "GET":
+    if request.method == "GET" and not request.headers.get("HX-Request"):
         verify += "?" + urlencode({"next": request.get_full_path()})
+    if request.headers.get("HX-Request"):
+        # htmx would follow a 302 and swap the verify page into a fragment; load it whole instead.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = verify
+        return response
     return HttpResponseRedirect(verify)
 
 

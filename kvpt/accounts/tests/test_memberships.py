@@ -169,6 +169,19 @@ def test_the_org_admin_grants_in_the_ui(world: World, client_for: Callable[[Any]
     assert created.history.latest().history_user == world.alice
 
 
+def test_a_duplicate_grant_is_refused_with_a_field_error(
+    world: World, api_client_for: Callable[[Any], Client]
+) -> None:
+    response = api_client_for(world.alice).post(
+        "/api/v1/memberships",
+        json.dumps({"user": "bob", "role": "observer", "area": "393"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+    assert Membership.objects.filter(user=world.bob).count() == 1
+
+
 def test_the_org_admin_cannot_grant_on_the_sibling_district(
     world: World, api_client_for: Callable[[Any], Client], client_for: Callable[[Any], Client]
 ) -> None:

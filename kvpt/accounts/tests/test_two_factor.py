@@ -288,3 +288,14 @@ def test_required_2fa_cannot_be_turned_off(
     enrol(client, world.alice)
     assert client.post(reverse("accounts:two_factor_disable")).status_code == 403
     assert TOTPDevice.objects.filter(user=world.alice, confirmed=True).exists()
+
+
+def test_an_htmx_request_is_sent_to_the_verify_page_as_a_whole_page(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    require_on(world.district)
+    response = client_for(world.alice).get(
+        reverse("accounts:membership_list"), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("accounts:two_factor_verify")
