@@ -42,5 +42,6 @@ rules.add_perm("accounts.manage_memberships", is_directory_admin)
 # Create an exercise in an area / edit an exercise.
 rules.add_perm("exercises.add_exercise", is_exercise_editor)
 rules.add_perm("exercises.change_exercise", is_exercise_editor)
+rules.add_perm("exercises.delete_exercise", is_exercise_editor)
 # See who changed what: anyone who can see the object.
 rules.add_perm("core.view_history", in_scope)

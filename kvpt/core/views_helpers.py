@@ -38,9 +38,7 @@ def marking_of(levels: Iterable[int | None]) -> int:
     return max((int(level or 0) for level in levels), default=Classification.UNCLASSIFIED)
 
 
-def log_classified_read(
-    user: Any, obj: Any, action: str = AccessLog.Action.VIEW
-) -> None:
+def log_classified_read(user: Any, obj: Any, action: str = AccessLog.Action.VIEW) -> None:
     """Reads of classified records are logged, not only changes (domain.md §7)."""
     level = int(getattr(obj, "classification", 0) or 0)
     if level <= Classification.UNCLASSIFIED or not getattr(user, "is_authenticated", False):
@@ -53,3 +51,25 @@ def log_classified_read(
         object_repr=str(obj)[:255],
         classification=level,
     )
+
+
+def log_classified_reads(
+    user: Any, objs: Iterable[Any], action: str = AccessLog.Action.VIEW
+) -> None:
+    """log_classified_read for a page of rows, in one INSERT so lists stay flat in queries."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    entries = [
+        AccessLog(
+            user=user,
+            action=action,
+            model=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:255],
+            classification=int(obj.classification),
+        )
+        for obj in objs
+        if int(getattr(obj, "classification", 0) or 0) > Classification.UNCLASSIFIED
+    ]
+    if entries:
+        AccessLog.objects.bulk_create(entries)

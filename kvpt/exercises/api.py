@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kvpt.core.api import ErrorOut
-from kvpt.core.models import AccessLog, Classification
+from kvpt.core.models import AccessLog
 from kvpt.core.scope import get_visible_or_404
-from kvpt.core.views_helpers import log_classified_read
-from kvpt.exercises.models import Exercise
+from kvpt.core.views_helpers import log_classified_read, log_classified_reads
 from kvpt.exercises.schemas import (
     ExerciseIn,
     ExerciseOut,
@@ -36,24 +35,6 @@ from kvpt.exercises.services import (
 router = Router(tags=["exercises"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _log_classified_rows(user: Any, rows: list[Exercise]) -> None:
-    """log_classified_read for a page of rows, in one INSERT so the list stays flat in queries."""
-    entries = [
-        AccessLog(
-            user=user,
-            action=AccessLog.Action.API,
-            model=row._meta.label_lower,
-            object_id=str(row.pk),
-            object_repr=str(row)[:255],
-            classification=row.classification,
-        )
-        for row in rows
-        if row.classification > Classification.UNCLASSIFIED
-    ]
-    if entries:
-        AccessLog.objects.bulk_create(entries)
 
 
 def _area(area_id: int | None, area_code: str | None) -> Any:
@@ -99,7 +80,7 @@ def list_exercises(request: HttpRequest, filters: Query[ExerciseQuery]) -> Any:
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     rows = list(qs[start : start + filters.page_size])
-    _log_classified_rows(request.user, rows)
+    log_classified_reads(request.user, rows, AccessLog.Action.API)
     return {
         "items": rows,
         "count": count,

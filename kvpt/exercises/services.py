@@ -206,7 +206,7 @@ def exercise_set_status(
 def exercise_delete(*, exercise: Exercise, actor: Any) -> None:
     """Delete a draft or cancelled exercise; the deletion and its actor stay in the history."""
     _ensure_visible(actor, exercise)
-    require_perm(actor, "exercises.change_exercise", exercise)
+    require_perm(actor, "exercises.delete_exercise", exercise)
     if exercise.status not in DELETABLE_STATUSES:
         raise ValidationError(
             _(

@@ -257,7 +257,7 @@ def exercise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 def exercise_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     exercise = get_visible_or_404(exercise_list(user), pk=pk)
-    require_perm(user, "exercises.change_exercise", exercise)
+    require_perm(user, "exercises.delete_exercise", exercise)
     errors: list[str] = []
     if request.method == "POST":
         code = exercise.code
