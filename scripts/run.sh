@@ -19,12 +19,9 @@ if [[ -z ${ALLOWED_HOSTS:-} && $HOST != 127.0.0.1 && $HOST != localhost ]]; then
     export ALLOWED_HOSTS=$hosts
 fi
 
-echo "==> Cập nhật cơ sở dữ liệu (migrate)"
-run python manage.py migrate --noinput -v 0
-run python manage.py createcachetable
 KVPT_UV="${UV[*]}" scripts/compile-messages.sh
-run python manage.py collectstatic --noinput -v 0
-run kvpt demo --if-empty
+echo "==> Chuẩn bị cơ sở dữ liệu và tệp tĩnh (migrate, createcachetable, collectstatic, demo)"
+run kvpt prepare --demo-if-empty
 
 echo "==> Chạy tiến trình nền (django-tasks db_worker)"
 # Both run as background jobs and are stopped by the traps below, whether make got Ctrl-C

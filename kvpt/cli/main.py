@@ -174,6 +174,66 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- prepare ------------------------------------------------------------------------------------
+
+STATIC_STAMP = ".kvpt-static-fingerprint"
+
+
+def static_fingerprint() -> str:
+    """A digest of every static source file (name, size, mtime) and the storage in use."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256(str(settings.STORAGES["staticfiles"]).encode())
+    entries: list[str] = []
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            stat = os.stat(storage.path(path))
+            entries.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    for entry in sorted(entries):
+        digest.update(entry.encode())
+    return digest.hexdigest()
+
+
+def collect_static_if_changed() -> bool:
+    """Run collectstatic only when a source changed: hashing and compressing every file is slow."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / STATIC_STAMP
+    fingerprint = static_fingerprint()
+    if stamp.is_file() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
+@subcommand(
+    "prepare",
+    "Chuẩn bị để chạy: migrate, bảng cache, tệp tĩnh (bỏ qua khi không đổi).",
+    arg(
+        "--demo-if-empty",
+        action="store_true",
+        help="Nạp dữ liệu mẫu nếu cơ sở dữ liệu chưa có người dùng nào (dùng trong `make run`).",
+    ),
+)
+def prepare(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    # One process for every step: each Django start-up costs a second or two.
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if collect_static_if_changed():
+        print("Đã thu thập tệp tĩnh (collectstatic).")
+    if args.demo_if_empty:
+        return demo(argparse.Namespace(print_logins=False, if_empty=True))
+    return 0
+
+
 # --- createadmin --------------------------------------------------------------------------------
 
 

@@ -287,6 +287,26 @@ def test_demo_without_the_demo_app_fails_clearly(
     assert "kvpt.demo.load" in capsys.readouterr().err
 
 
+# --- prepare --------------------------------------------------------------------------------------
+
+
+def test_prepare_migrates_and_collects_static_files_only_when_they_changed(tmp_path: Path) -> None:
+    first = run_kvpt(tmp_path, "prepare", KVPT_TESTING="1")
+
+    assert first.returncode == 0, first.stderr
+    assert "Đã thu thập tệp tĩnh" in first.stdout
+    static = tmp_path / "var" / "static"
+    assert (static / "admin" / "css" / "base.css").is_file()
+    plan = run_kvpt(tmp_path, "manage", "showmigrations", "--plan", KVPT_TESTING="1")
+    assert "[ ]" not in plan.stdout
+    assert "[X]  accounts.0001_initial" in plan.stdout
+
+    second = run_kvpt(tmp_path, "prepare", KVPT_TESTING="1")
+
+    assert second.returncode == 0, second.stderr
+    assert "Đã thu thập tệp tĩnh" not in second.stdout
+
+
 # --- serve ----------------------------------------------------------------------------------------
 
 
