@@ -115,7 +115,9 @@ def _delete_page(
     what: str,
 ) -> HttpResponse:
     """Confirm, then delete through the service; a refusal (still referenced) is shown in place."""
-    form = DeleteForm(request.POST or None, initial={"version": obj.version})
+    form = DeleteForm(
+        request.POST if request.method == "POST" else None, initial={"version": obj.version}
+    )
     error = ""
     status = 200
     if request.method == "POST" and form.is_valid():
