@@ -79,8 +79,8 @@ class DirectoryForm(forms.ModelForm):
 
 
 class AreaForm(DirectoryForm):
-    valid_from = vn_date_field(_("hiệu lực từ"))
-    valid_to = vn_date_field(_("hiệu lực đến"))
+    valid_from = vn_date_field(_("Hiệu lực từ"))
+    valid_to = vn_date_field(_("Hiệu lực đến"))
     service_fields = (
         "code",
         "name",
@@ -133,7 +133,7 @@ def _indented(area: Area) -> str:
 
 
 class AreaSuccessionForm(forms.ModelForm):
-    effective_on = vn_date_field(_("ngày hiệu lực"), required=True)
+    effective_on = vn_date_field(_("Ngày hiệu lực"), required=True)
 
     class Meta:
         model = AreaSuccession
@@ -159,8 +159,8 @@ class AreaSuccessionForm(forms.ModelForm):
 
 
 class AgencyForm(DirectoryForm):
-    valid_from = vn_date_field(_("hiệu lực từ"))
-    valid_to = vn_date_field(_("hiệu lực đến"))
+    valid_from = vn_date_field(_("Hiệu lực từ"))
+    valid_to = vn_date_field(_("Hiệu lực đến"))
     service_fields = (
         "code",
         "name",
@@ -275,8 +275,8 @@ class PersonForm(DirectoryForm):
 
 
 class PositionForm(forms.ModelForm):
-    start = vn_date_field(_("từ ngày"))
-    end = vn_date_field(_("đến ngày"))
+    start = vn_date_field(_("Từ ngày"))
+    end = vn_date_field(_("Đến ngày"))
 
     class Meta:
         model = Position
@@ -285,6 +285,11 @@ class PositionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = selectors.agency_list(user)  # type: ignore[attr-defined]
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Thứ tự khi ghi các chức vụ của một người.")
+
+    def clean_order(self) -> int:
+        return self.cleaned_data.get("order") or 0
 
 
 class DeleteForm(forms.Form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kvpt.core.services import save_versioned
 from kvpt.core.testing.world import World
-from kvpt.organisations.tests.conftest import KINDS, Kind
+from kvpt.organisations.tests.kinds import KINDS, Kind
 
 pytestmark = pytest.mark.django_db
 
