@@ -20,7 +20,7 @@ from kvpt.core.api import ErrorOut, PagePagination
 from kvpt.core.models import AccessLog
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
-from kvpt.core.views_helpers import log_classified_read
+from kvpt.core.views_helpers import log_classified_read, log_classified_reads
 from kvpt.organisations import selectors, services
 from kvpt.organisations.models import Agency, Area, AreaLevel, AreaSuccession, Person, Unit
 from kvpt.organisations.schemas import (
@@ -58,6 +58,17 @@ MANAGE = "organisations.manage"
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 UPDATE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
+
+
+class LoggedPagePagination(PagePagination):
+    """PagePagination that logs the classified rows of the page it returns (one INSERT)."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        log_classified_reads(request.user, page["items"], AccessLog.Action.API)
+        return page
 
 
 # --- references by id or code ------------------------------------------------------------------
@@ -284,7 +295,7 @@ def _agency_out(user: Any, pk: int) -> Agency:
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Danh sách cơ quan, tổ chức")
-@paginate(PagePagination)
+@paginate(LoggedPagePagination)
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> QuerySet[Agency]:
     user = request.user
     return selectors.agency_search(
@@ -389,7 +400,7 @@ def delete_agency(request: HttpRequest, agency_id: int, version: int | None = No
 
 
 @router.get("/units", response=list[UnitOut], summary="Danh sách đơn vị, lực lượng")
-@paginate(PagePagination)
+@paginate(LoggedPagePagination)
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
     return selectors.unit_search(
         request.user,
@@ -480,7 +491,7 @@ def _person_out(user: Any, pk: int) -> Person:
 
 
 @router.get("/people", response=list[PersonOut], summary="Danh sách cán bộ, cá nhân")
-@paginate(PagePagination)
+@paginate(LoggedPagePagination)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
     return selectors.person_search(
         request.user, q=filters.q, area=filters.area, agency=filters.agency

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
 from kvpt.core.services import ConcurrentEditError
-from kvpt.core.views_helpers import log_classified_read, marking_of, paginate, render_page
+from kvpt.core.views_helpers import (
+    log_classified_read,
+    log_classified_reads,
+    marking_of,
+    paginate,
+    render_page,
+)
 from kvpt.organisations import selectors, services
 from kvpt.organisations.forms import (
     AgencyForm,
@@ -161,6 +167,7 @@ def _area_crumbs(user: Any, area: Area | None) -> list[tuple[str, str | None]]:
 
 def _list_context(request: HttpRequest, queryset: QuerySet[Any], **extra: Any) -> dict[str, Any]:
     page = paginate(request, queryset)
+    log_classified_reads(request.user, page)
     return {
         "page_obj": page,
         "filters": request.GET,
@@ -218,6 +225,7 @@ def area_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         area.parent_id is not None and selectors.area_list(user).filter(pk=area.parent_id).exists()
     )
     shown = [*agencies, *people, *covering]
+    log_classified_reads(user, shown)
     return render_page(
         request,
         "organisations/area_detail.html",
@@ -438,6 +446,7 @@ def agency_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         and selectors.agency_list(user).filter(pk=agency.parent_id).exists()
     )
     shown = [agency, *units, *[p.person for p in positions], *children]
+    log_classified_reads(user, shown[1:])
     return render_page(
         request,
         "organisations/agency_detail.html",
@@ -584,6 +593,7 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(selectors.unit_list(user), pk=pk)
     log_classified_read(user, unit)
     children = list(selectors.unit_list(user).filter(parent=unit).order_by("name"))
+    log_classified_reads(user, children)
     parent_visible = (
         unit.parent_id is not None and selectors.unit_list(user).filter(pk=unit.parent_id).exists()
     )
@@ -731,6 +741,9 @@ def _positions_context(user: Any, person: Person, form: PositionForm | None) -> 
     return {
         "person": person,
         "positions": positions,
+        "page_classification": marking_of(
+            [person.classification] + [p.agency.classification for p in positions]
+        ),
         "can_manage": can_manage,
         "position_form": (form or PositionForm(user=user)) if can_manage else None,
     }
@@ -749,9 +762,6 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "history_url": _history_url(person),
             "breadcrumbs": [*_person_crumbs(None), (person.full_name, None)],
-            "page_classification": marking_of(
-                [person.classification] + [p.agency.classification for p in context["positions"]]
-            ),
         },
     )
 
@@ -859,7 +869,6 @@ def _positions_response(
                 **context,
                 "history_url": _history_url(person),
                 "breadcrumbs": [*_person_crumbs(None), (person.full_name, None)],
-                "page_classification": person.classification,
             },
             status=status,
         )

@@ -395,3 +395,21 @@ def test_detail_pages_cost_the_same_however_many_related_rows(
     Position.objects.create(person=person, agency=world.agency, title="Phó Chỉ huy trưởng")
     assert _count(alice, world.agency.get_absolute_url()) == agency_cost
     assert _count(alice, person.get_absolute_url()) == person_cost
+
+
+def test_listing_classified_rows_logs_each_read_and_refreshes_the_marking_under_htmx(
+    world: World, client_for: Callable[[Any], Client], api_client_for: Callable[[Any], Client]
+) -> None:
+    dave = client_for(world.dave)
+    partial = dave.get(reverse("organisations:unit_list"), headers={"HX-Request": "true"})
+    html = partial.content.decode()
+    assert 'id="marking-top" hx-swap-oob="true"' in html
+    assert "TỐI MẬT" in html
+    api_client_for(world.dave).get("/api/v1/units")
+    logged = AccessLog.objects.filter(
+        model="organisations.unit", object_id=str(world.secret_unit.pk)
+    )
+    assert sorted(logged.values_list("action", flat=True)) == ["api", "view"]
+    # rows a reader may not see are neither shown nor logged
+    client_for(world.bob).get(reverse("organisations:unit_list"))
+    assert not AccessLog.objects.filter(user=world.bob).exists()
