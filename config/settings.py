@@ -50,7 +50,9 @@ def _secret_key() -> str:
     if key:
         return key
     if PRODUCTION:
-        raise RuntimeError("SECRET_KEY phải được đặt khi chạy ở chế độ production (KVPT_PRODUCTION=1).")
+        raise RuntimeError(
+            "SECRET_KEY phải được đặt khi chạy ở chế độ production (KVPT_PRODUCTION=1)."
+        )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
     if not path.exists():

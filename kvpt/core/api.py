@@ -167,22 +167,34 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         return error_response(
-            api, request, status=422, detail=_("Dữ liệu gửi lên không hợp lệ."),
-            code="validation_error", errors=errors,
+            api,
+            request,
+            status=422,
+            detail=_("Dữ liệu gửi lên không hợp lệ."),
+            code="validation_error",
+            errors=errors,
         )
 
     @api.exception_handler(ConcurrentEditError)
     def on_conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
         return error_response(
-            api, request, status=409, detail=exc.messages[0], code="concurrent_edit",
+            api,
+            request,
+            status=409,
+            detail=exc.messages[0],
+            code="concurrent_edit",
             errors=[{"field": "version", "loc": ["version"], "message": exc.messages[0]}],
         )
 
     @api.exception_handler(DjangoValidationError)
     def on_model_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return error_response(
-            api, request, status=422, detail=_("Dữ liệu không hợp lệ."),
-            code="validation_error", errors=django_validation_errors(exc),
+            api,
+            request,
+            status=422,
+            detail=_("Dữ liệu không hợp lệ."),
+            code="validation_error",
+            errors=django_validation_errors(exc),
         )
 
     @api.exception_handler(Http404)
@@ -194,7 +206,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(
-            api, request, status=403,
+            api,
+            request,
+            status=403,
             detail=str(exc) or _("Bạn không có quyền thực hiện thao tác này."),
             code="permission_denied",
         )
@@ -202,16 +216,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(
-            api, request, status=401,
+            api,
+            request,
+            status=401,
             detail=_("Cần đăng nhập hoặc khóa API hợp lệ (Authorization: Bearer ...)."),
             code="not_authenticated",
         )
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error_response(
-            api, request, status=exc.status_code, detail=str(exc), code="error"
-        )
+        return error_response(api, request, status=exc.status_code, detail=str(exc), code="error")
 
 
 # --- Pagination --------------------------------------------------------------------------------

@@ -57,7 +57,9 @@ def _display(record: Any, field_name: str, value: Any) -> str:
 
 def history_entries(obj: Any, limit: int = 200) -> list[HistoryEntry]:
     """Newest first; each entry lists the fields that changed against the previous record."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
     entries: list[HistoryEntry] = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

@@ -61,7 +61,10 @@ class AccessLog(models.Model):
 
     at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người dùng")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người dùng"),
     )
     action = models.CharField(_("hành động"), max_length=16, choices=Action.choices)
     model = models.CharField(_("loại bản ghi"), max_length=100)

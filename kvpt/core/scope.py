@@ -1,10 +1,11 @@
 """Who sees what: the one place that turns a user's memberships into a queryset filter.
 
-A membership on an area grants its role on that area's whole subtree (a province sees its districts
-and communes; a higher level sees what its subordinates run). A membership on an exercise grants its
-role on that exercise only. Nothing is ever visible across branches, and a record classified above the
-user's clearance does not exist for them. Selectors call `restrict()`; views turn "not in the
-restricted queryset" into 404 and "in it but without the role" into 403.
+A membership on an area grants its role on that area's whole subtree (a province sees its
+districts and communes; a higher level sees what its subordinates run). A membership on an
+exercise grants its role on that exercise only. Nothing is ever visible across branches, and a
+record classified above the user's clearance does not exist for them. Selectors call
+`restrict()`; views turn "not in the restricted queryset" into 404 and "in it but without the
+role" into 403.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -84,7 +86,7 @@ def get_scope(user: Any) -> Scope:
         return ANONYMOUS_SCOPE
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     scope = _build_scope(user)
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -132,7 +134,8 @@ def restrict(
 
     area_path:      lookup to the row's area path (e.g. "agency__area__path"), or None when the
                     row is reached only through an exercise grant.
-    exercise:       lookup to the row's exercise id (e.g. "exercise_id"), when exercise grants apply.
+    exercise:       lookup to the row's exercise id (e.g. "exercise_id") when exercise grants
+                    apply.
     classification: lookup to the row's classification, or None for unclassified kinds of record.
     """
     scope = get_scope(user)
@@ -152,7 +155,7 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row from an already restricted queryset; absent and hidden look the same."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

@@ -1,4 +1,4 @@
-"""Write helpers every service uses: versioned saves that refuse stale edits and record the actor."""
+"""Write helpers for every service: versioned saves that refuse stale edits, recording the actor."""
 
 from __future__ import annotations
 
@@ -37,11 +37,17 @@ def normalise_fields(instance: Any) -> None:
             value = getattr(instance, field.attname)
             if isinstance(value, str):
                 is_single_line = field.get_internal_type() != "TextField"
-                setattr(instance, field.attname, clean_text(value) if is_single_line else nfc(value))
+                setattr(
+                    instance, field.attname, clean_text(value) if is_single_line else nfc(value)
+                )
 
 
 def set_actor(instance: Any, actor: Any) -> None:
-    """simple-history reads `_history_user` first: API calls with a token have no middleware user."""
+    """Record the actor for simple-history, which reads `_history_user` first.
+
+    Token-authenticated API calls never pass the request middleware, so the request's user alone
+    would be missing from their history.
+    """
     instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
 
 

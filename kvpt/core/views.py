@@ -39,7 +39,9 @@ def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             "object": obj,
             "entries": history_entries(obj),
             "page_classification": getattr(obj, "classification", 0),
-            "breadcrumbs": [(str(obj), getattr(obj, "get_absolute_url", lambda: "")()),
-                            (_("Lịch sử thay đổi"), None)],
+            "breadcrumbs": [
+                (str(obj), getattr(obj, "get_absolute_url", lambda: "")()),
+                (_("Lịch sử thay đổi"), None),
+            ],
         },
     )

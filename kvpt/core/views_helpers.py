@@ -23,7 +23,8 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     """One view serves the full page, or only `partial` when htmx asks for it (NetBox)."""
-    is_htmx = bool(getattr(request, "htmx", False)) and not getattr(request.htmx, "boosted", False)
+    htmx = getattr(request, "htmx", None)
+    is_htmx = bool(htmx) and not getattr(htmx, "boosted", False)
     chosen = partial if (partial and is_htmx) else template
     return render(request, chosen, context, status=status)
 

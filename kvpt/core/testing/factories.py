@@ -72,9 +72,10 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
 
     @factory.post_generation
-    def saved(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def saved(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        # factory_boy passes the built model instance, not the factory, as the first argument.
         if create:
-            self.save()
+            obj.save()
 
 
 class ExerciseFactory(DjangoModelFactory[Exercise]):
@@ -88,6 +89,7 @@ class ExerciseFactory(DjangoModelFactory[Exercise]):
     year = 2023
 
 
-def grant(user: User, role: str | Role, *, area: Area | None = None,
-          exercise: Exercise | None = None) -> Membership:
+def grant(
+    user: User, role: str | Role, *, area: Area | None = None, exercise: Exercise | None = None
+) -> Membership:
     return Membership.objects.create(user=user, role=role, area=area, exercise=exercise)

@@ -1,11 +1,11 @@
 """The shared fixture world (healthchecks' Alice / Bob / Charlie, plus a higher level).
 
-    Thanh Hóa (province)                        Nghệ An (province, another branch)
-    ├── Lang Chánh (district)  <- alice: org admin, bob: observer
-    │   └── Trí Nang (commune)
-    └── Bá Thước (district)    <- charlie: org admin (a sibling branch: sees nothing of Lang Chánh)
-    dave: evaluator on Thanh Hóa (the higher level sees its subordinates)
-    erin: staff planner on the exercise only (exercise grant)
+Thanh Hóa (province)                        Nghệ An (province, another branch)
+├── Lang Chánh (district)  <- alice: org admin, bob: observer
+│   └── Trí Nang (commune)
+└── Bá Thước (district)    <- charlie: org admin (a sibling branch: sees nothing of Lang Chánh)
+dave: evaluator on Thanh Hóa (the higher level sees its subordinates)
+erin: staff planner on the exercise only (exercise grant)
 """
 
 from __future__ import annotations
@@ -52,34 +52,38 @@ class World:
 
 
 def build_world() -> World:
-    tinh = AreaLevelFactory(code="tinh", name="Tỉnh", rank=1)
-    huyen = AreaLevelFactory(code="huyen", name="Huyện", rank=2)
-    xa = AreaLevelFactory(code="xa", name="Xã", rank=3)
-    province = AreaFactory(code="38", name="Thanh Hóa", level=tinh)
-    district = AreaFactory(code="393", name="Lang Chánh", level=huyen, parent=province)
-    commune = AreaFactory(code="15010", name="Trí Nang", level=xa, parent=district)
-    sibling = AreaFactory(code="394", name="Bá Thước", level=huyen, parent=province)
-    other_province = AreaFactory(code="40", name="Nghệ An", level=tinh)
-    agency = AgencyFactory(code="BCHQS-393", name="Ban CHQS huyện Lang Chánh", area=district)
-    sibling_agency = AgencyFactory(code="BCHQS-394", name="Ban CHQS huyện Bá Thước", area=sibling)
-    unit = UnitFactory(code="DBDV-C1", name="Đại đội 1 bộ binh DBĐV", agency=agency)
-    secret_unit = UnitFactory(
-        code="DV-MAT", name="Đơn vị đặc biệt", agency=agency,
+    tinh = AreaLevelFactory.create(code="tinh", name="Tỉnh", rank=1)
+    huyen = AreaLevelFactory.create(code="huyen", name="Huyện", rank=2)
+    xa = AreaLevelFactory.create(code="xa", name="Xã", rank=3)
+    province = AreaFactory.create(code="38", name="Thanh Hóa", level=tinh)
+    district = AreaFactory.create(code="393", name="Lang Chánh", level=huyen, parent=province)
+    commune = AreaFactory.create(code="15010", name="Trí Nang", level=xa, parent=district)
+    sibling = AreaFactory.create(code="394", name="Bá Thước", level=huyen, parent=province)
+    other_province = AreaFactory.create(code="40", name="Nghệ An", level=tinh)
+    agency = AgencyFactory.create(code="BCHQS-393", name="Ban CHQS huyện Lang Chánh", area=district)
+    sibling_agency = AgencyFactory.create(
+        code="BCHQS-394", name="Ban CHQS huyện Bá Thước", area=sibling
+    )
+    unit = UnitFactory.create(code="DBDV-C1", name="Đại đội 1 bộ binh DBĐV", agency=agency)
+    secret_unit = UnitFactory.create(
+        code="DV-MAT",
+        name="Đơn vị đặc biệt",
+        agency=agency,
         classification=Classification.SECRET,
     )
-    person = PersonFactory(code="CB-001", full_name="Lê Văn Đông", area=district)
-    exercise = ExerciseFactory(code="DT-KVPT-2023", area=district, level=huyen)
-    secret_exercise = ExerciseFactory(
+    person = PersonFactory.create(code="CB-001", full_name="Lê Văn Đông", area=district)
+    exercise = ExerciseFactory.create(code="DT-KVPT-2023", area=district, level=huyen)
+    secret_exercise = ExerciseFactory.create(
         code="DT-MAT-2023", area=district, level=huyen, classification=Classification.CONFIDENTIAL
     )
-    sibling_exercise = ExerciseFactory(code="DT-BT-2023", area=sibling, level=huyen)
+    sibling_exercise = ExerciseFactory.create(code="DT-BT-2023", area=sibling, level=huyen)
 
-    alice = UserFactory(username="alice", clearance=Classification.CONFIDENTIAL)
-    bob = UserFactory(username="bob")
-    charlie = UserFactory(username="charlie", clearance=Classification.TOP_SECRET)
-    dave = UserFactory(username="dave", clearance=Classification.TOP_SECRET)
-    erin = UserFactory(username="erin")
-    admin = UserFactory(
+    alice = UserFactory.create(username="alice", clearance=Classification.CONFIDENTIAL)
+    bob = UserFactory.create(username="bob")
+    charlie = UserFactory.create(username="charlie", clearance=Classification.TOP_SECRET)
+    dave = UserFactory.create(username="dave", clearance=Classification.TOP_SECRET)
+    erin = UserFactory.create(username="erin")
+    admin = UserFactory.create(
         username="root", is_superuser=True, is_staff=True, clearance=Classification.TOP_SECRET
     )
     grant(alice, Role.ORG_ADMIN, area=district)
@@ -88,9 +92,23 @@ def build_world() -> World:
     grant(dave, Role.EVALUATOR, area=province)
     grant(erin, Role.STAFF_PLANNER, exercise=exercise)
     return World(
-        province=province, district=district, commune=commune, sibling=sibling,
-        other_province=other_province, agency=agency, sibling_agency=sibling_agency, unit=unit,
-        person=person, secret_unit=secret_unit, exercise=exercise,
-        secret_exercise=secret_exercise, sibling_exercise=sibling_exercise, alice=alice, bob=bob,
-        charlie=charlie, dave=dave, erin=erin, admin=admin,
+        province=province,
+        district=district,
+        commune=commune,
+        sibling=sibling,
+        other_province=other_province,
+        agency=agency,
+        sibling_agency=sibling_agency,
+        unit=unit,
+        person=person,
+        secret_unit=secret_unit,
+        exercise=exercise,
+        secret_exercise=secret_exercise,
+        sibling_exercise=sibling_exercise,
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+        dave=dave,
+        erin=erin,
+        admin=admin,
     )

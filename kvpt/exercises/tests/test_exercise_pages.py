@@ -331,9 +331,11 @@ def test_the_list_answers_htmx_with_the_table_only(world: World, client_for: Cli
     assert "<html" not in body
     assert "Không có cuộc diễn tập nào khớp với bộ lọc." in body
     # The swapped-in table redraws the page's markings out of band with what it now shows.
-    classified = client_for(world.alice).get(
-        reverse("exercises:list"), {"q": "DT-MAT"}, headers={"HX-Request": "true"}
-    ).content.decode()
+    classified = (
+        client_for(world.alice)
+        .get(reverse("exercises:list"), {"q": "DT-MAT"}, headers={"HX-Request": "true"})
+        .content.decode()
+    )
     assert 'id="marking-top" hx-swap-oob="true"' in classified
     assert ">MẬT</div>" in classified
 
