@@ -359,7 +359,11 @@ class Person(VersionedModel, ClassifiedModel):
     @property
     def positions_label(self) -> str:
         """ "Bí thư Huyện ủy, Chủ tịch HĐND huyện": the way documents write a person's titles."""
-        return ", ".join(p.title for p in self.positions.all() if p.is_current)
+        return self.positions_label_on(dt.date.today())
+
+    def positions_label_on(self, day: dt.date) -> str:
+        """The titles held on `day`: a 2023 report names the 2023 titles, not today's."""
+        return ", ".join(p.title for p in self.positions.all() if p.held_on(day))
 
 
 class Position(VersionedModel):
@@ -394,4 +398,7 @@ class Position(VersionedModel):
 
     @property
     def is_current(self) -> bool:
-        return self.end is None or self.end >= dt.date.today()
+        return self.held_on(dt.date.today())
+
+    def held_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)

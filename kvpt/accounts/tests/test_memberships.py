@@ -120,7 +120,7 @@ def test_the_observer_may_not_grant(
     response = post_json(
         api_client_for(world.bob),
         "/api/v1/memberships",
-        {"user": "bob", "role": "org_admin", "area": "393"},
+        {"user": "bob", "role": "org_admin", "area": "388"},
     )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
@@ -174,7 +174,7 @@ def test_a_duplicate_grant_is_refused_with_a_field_error(
 ) -> None:
     response = api_client_for(world.alice).post(
         "/api/v1/memberships",
-        json.dumps({"user": "bob", "role": "observer", "area": "393"}),
+        json.dumps({"user": "bob", "role": "observer", "area": "388"}),
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -188,7 +188,7 @@ def test_the_org_admin_cannot_grant_on_the_sibling_district(
     response = post_json(
         api_client_for(world.alice),
         "/api/v1/memberships",
-        {"user": "bob", "role": "observer", "area": "394"},
+        {"user": "bob", "role": "observer", "area": "386"},
     )
     assert response.status_code == 404
     response = client_for(world.alice).post(

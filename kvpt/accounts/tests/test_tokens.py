@@ -123,7 +123,7 @@ def test_me_describes_the_caller(world: World, api_client_for: Callable[[Any], C
             "id": Membership.objects.get(user=world.alice).pk,
             "role": "org_admin",
             "role_label": "Quản trị đơn vị",
-            "area": "393",
+            "area": "388",
             "area_name": "Lang Chánh",
             "exercise": None,
             "valid_from": None,

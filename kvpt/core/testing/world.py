@@ -56,13 +56,13 @@ def build_world() -> World:
     huyen = AreaLevelFactory.create(code="huyen", name="Huyện", rank=2)
     xa = AreaLevelFactory.create(code="xa", name="Xã", rank=3)
     province = AreaFactory.create(code="38", name="Thanh Hóa", level=tinh)
-    district = AreaFactory.create(code="393", name="Lang Chánh", level=huyen, parent=province)
+    district = AreaFactory.create(code="388", name="Lang Chánh", level=huyen, parent=province)
     commune = AreaFactory.create(code="15010", name="Trí Nang", level=xa, parent=district)
-    sibling = AreaFactory.create(code="394", name="Bá Thước", level=huyen, parent=province)
+    sibling = AreaFactory.create(code="386", name="Bá Thước", level=huyen, parent=province)
     other_province = AreaFactory.create(code="40", name="Nghệ An", level=tinh)
-    agency = AgencyFactory.create(code="BCHQS-393", name="Ban CHQS huyện Lang Chánh", area=district)
+    agency = AgencyFactory.create(code="BCHQS-388", name="Ban CHQS huyện Lang Chánh", area=district)
     sibling_agency = AgencyFactory.create(
-        code="BCHQS-394", name="Ban CHQS huyện Bá Thước", area=sibling
+        code="BCHQS-386", name="Ban CHQS huyện Bá Thước", area=sibling
     )
     unit = UnitFactory.create(code="DBDV-C1", name="Đại đội 1 bộ binh DBĐV", agency=agency)
     secret_unit = UnitFactory.create(

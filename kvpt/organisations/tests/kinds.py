@@ -92,13 +92,13 @@ KINDS = [
         ui="agency",
         api="agencies",
         api_create=lambda w: {
-            "code": "UBND-393",
+            "code": "UBND-388",
             "name": "UBND huyện Lang Chánh",
             "kind": "peoples_committee",
             "area_id": w.district.pk,
         },
         ui_create=lambda w: {
-            "code": "UBND-393",
+            "code": "UBND-388",
             "name": "UBND huyện Lang Chánh",
             "kind": "peoples_committee",
             "area": w.district.pk,

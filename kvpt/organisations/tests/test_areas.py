@@ -229,17 +229,17 @@ def test_successions_through_the_api_use_codes_and_hide_other_branches(
     api = api_client_for(world.alice)
     created = api.post(
         "/api/v1/area-successions",
-        {"predecessor_code": "15010", "successor_code": "393", "effective_on": "2025-07-01"},
+        {"predecessor_code": "15010", "successor_code": "388", "effective_on": "2025-07-01"},
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
     assert created.json()["predecessor_code"] == "15010"
     listed = api.get(f"/api/v1/area-successions?area={world.district.pk}").json()
-    assert [i["successor_code"] for i in listed["items"]] == ["393"]
+    assert [i["successor_code"] for i in listed["items"]] == ["388"]
     assert api_client_for(world.charlie).get("/api/v1/area-successions").json()["count"] == 0
     refused = api_client_for(world.charlie).post(
         "/api/v1/area-successions",
-        {"predecessor_code": "15010", "successor_code": "394", "effective_on": "2025-07-01"},
+        {"predecessor_code": "15010", "successor_code": "386", "effective_on": "2025-07-01"},
         content_type="application/json",
     )
     assert refused.status_code == 422
@@ -258,7 +258,7 @@ def test_area_search_ignores_accents_and_the_letter_d(
     assert "Trí Nang" in html.content.decode()
     assert "Bá Thước" not in html.content.decode()
     found = api_client_for(world.dave).get("/api/v1/areas?q=LANG CHANH").json()
-    assert [a["code"] for a in found["items"]] == ["393"]
+    assert [a["code"] for a in found["items"]] == ["388"]
 
 
 def test_the_area_list_is_a_tree_indented_by_depth(
@@ -301,3 +301,33 @@ def test_the_area_list_page_and_endpoint_cost_the_same_for_3_or_30_areas(
     detail = _count(page, world.district.get_absolute_url())
     AreaFactory.create_batch(10, level=level("xa"), parent=world.district)
     assert _count(page, world.district.get_absolute_url()) == detail
+
+
+def test_a_person_is_named_by_the_titles_held_on_the_day(world: World) -> None:
+    from kvpt.organisations.models import Position
+
+    Position.objects.create(
+        person=world.person,
+        agency=world.agency,
+        title="Bí thư Huyện ủy",
+        start=dt.date(2020, 10, 1),
+        end=dt.date(2025, 6, 30),
+    )
+    Position.objects.create(
+        person=world.person,
+        agency=world.agency,
+        title="Chủ tịch HĐND huyện",
+        order=1,
+        start=dt.date(2021, 6, 1),
+        end=dt.date(2025, 6, 30),
+    )
+    Position.objects.create(
+        person=world.person,
+        agency=world.agency,
+        title="Bí thư Đảng ủy xã",
+        order=2,
+        start=dt.date(2025, 7, 1),
+    )
+    on_conference_day = world.person.positions_label_on(dt.date(2023, 8, 31))
+    assert on_conference_day == "Bí thư Huyện ủy, Chủ tịch HĐND huyện"
+    assert world.person.positions_label_on(dt.date(2026, 1, 1)) == "Bí thư Đảng ủy xã"

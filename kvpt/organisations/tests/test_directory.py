@@ -90,7 +90,7 @@ def test_vietnamese_text_round_trips_as_nfc_and_is_found_without_accents(
             "code": "CB-Đ01",
             "full_name": unicodedata.normalize("NFD", name),
             "rank": "Thượng úy",
-            "area_code": "393",
+            "area_code": "388",
         },
         content_type="application/json",
     )
@@ -143,12 +143,12 @@ def test_a_regional_defence_command_lists_the_communes_it_covers(
             "name": "Ban Chỉ huy Phòng thủ khu vực 1",
             "kind": "regional_defence",
             "area_code": "38",
-            "covered_area_codes": ["15010", "394"],
+            "covered_area_codes": ["15010", "386"],
         },
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
-    assert [a["code"] for a in created.json()["covered_areas"]] == ["15010", "394"]
+    assert [a["code"] for a in created.json()["covered_areas"]] == ["15010", "386"]
     agency = Agency.objects.get(code="PTKV-1")
     html = client_for(world.dave).get(agency.get_absolute_url()).content.decode()
     assert "Địa bàn phụ trách" in html
@@ -178,7 +178,7 @@ def test_editing_covered_areas_keeps_those_the_editor_cannot_see(world: World) -
     services.agency_update(
         agency=ptkv, changes={"covered_areas": []}, expected_version=ptkv.version, actor=world.erin
     )
-    assert list(ptkv.covered_areas.values_list("code", flat=True)) == ["394"]
+    assert list(ptkv.covered_areas.values_list("code", flat=True)) == ["386"]
 
 
 def test_an_agency_cannot_move_into_another_branch(world: World) -> None:
@@ -249,18 +249,18 @@ def test_people_come_with_their_positions_in_the_api(
     api = api_client_for(world.alice)
     created = api.post(
         f"/api/v1/people/{world.person.pk}/positions",
-        {"title": "Bí thư Huyện ủy", "agency_code": "BCHQS-393", "order": 0},
+        {"title": "Bí thư Huyện ủy", "agency_code": "BCHQS-388", "order": 0},
         content_type="application/json",
     )
     assert created.status_code == 201, created.json()
     person = api.get(f"/api/v1/people/{world.person.pk}").json()
     assert [(p["title"], p["agency_code"]) for p in person["positions"]] == [
-        ("Bí thư Huyện ủy", "BCHQS-393")
+        ("Bí thư Huyện ủy", "BCHQS-388")
     ]
-    assert person["area_code"] == "393"
+    assert person["area_code"] == "388"
     outside = api.post(
         f"/api/v1/people/{world.person.pk}/positions",
-        {"title": "X", "agency_code": "BCHQS-394"},
+        {"title": "X", "agency_code": "BCHQS-386"},
         content_type="application/json",
     )
     assert outside.status_code == 422
@@ -276,14 +276,14 @@ def test_outputs_carry_ids_codes_version_and_classification(
     api = api_client_for(world.dave)
     unit = api.get(f"/api/v1/units/{world.unit.pk}").json()
     assert unit["agency_id"] == world.agency.pk
-    assert unit["agency_code"] == "BCHQS-393"
+    assert unit["agency_code"] == "BCHQS-388"
     assert unit["version"] == 1
     assert unit["classification"] == 0
     agency = api.get(f"/api/v1/agencies/{world.agency.pk}").json()
-    assert agency["area_code"] == "393"
+    assert agency["area_code"] == "388"
     assert agency["kind"] == "military_command"
     area = api.get(f"/api/v1/areas/{world.commune.pk}").json()
-    assert area["parent_code"] == "393"
+    assert area["parent_code"] == "388"
     assert area["level_code"] == "xa"
     levels = api.get("/api/v1/area-levels").json()
     assert [lv["code"] for lv in levels["items"]] == ["tinh", "huyen", "xa"]
