@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 
 from kvpt.accounts.api import router as accounts_router
-from kvpt.core.api import API_AUTH, install_error_handlers
+from kvpt.core.api import API_AUTH, Utf8JSONRenderer, install_error_handlers
 from kvpt.exercises.api import router as exercises_router
 from kvpt.organisations.api import router as organisations_router
 
@@ -17,6 +17,7 @@ api = NinjaAPI(
         "(kèm CSRF khi ghi) hoặc khóa API: `Authorization: Bearer kvpt_...`."
     ),
     auth=API_AUTH,
+    renderer=Utf8JSONRenderer(),
     urls_namespace="api",
     # Swagger's online validator would call out of an air-gapped network.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),

@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
@@ -62,6 +63,13 @@ class KvptSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), KvptSessionAuth()]
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese stays readable in responses and logs instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 # --- Errors ------------------------------------------------------------------------------------
 
@@ -225,6 +233,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # ninja's own wording; the body is not JSON at all.
+            return error_response(
+                api,
+                request,
+                status=400,
+                detail=_("Nội dung gửi lên không phải JSON hợp lệ."),
+                code="malformed_body",
+            )
         return error_response(api, request, status=exc.status_code, detail=str(exc), code="error")
 
 
