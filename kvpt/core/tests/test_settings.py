@@ -51,3 +51,15 @@ def test_sqlite_keeps_acknowledged_writes_durable() -> None:
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches() -> None:
+    from django.test import Client
+
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    page = client.get("/accounts/login/")
+    assert page.headers["Content-Language"] == "vi"
+    assert '<html lang="vi">' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
