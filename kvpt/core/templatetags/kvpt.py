@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from kvpt.core.context_processors import NAVIGATION
 from kvpt.core.models import Classification
@@ -48,6 +50,18 @@ def classification_badge(level: int | None) -> SafeString:
 @register.filter
 def classification_label(level: int | None) -> str:
     return str(Classification(int(level or 0)).label)
+
+
+@register.simple_tag
+def validity(start: dt.date | None, end: dt.date | None, unbounded: str = "") -> str:
+    """A period as people write it: "từ 01/07/2025", "đến 30/06/2025", "01/07/2025 – 30/06/2026"."""
+    if start and end:
+        return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+    if start:
+        return _("từ %(day)s") % {"day": f"{start:%d/%m/%Y}"}
+    if end:
+        return _("đến %(day)s") % {"day": f"{end:%d/%m/%Y}"}
+    return unbounded
 
 
 @register.filter

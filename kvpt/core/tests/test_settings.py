@@ -63,3 +63,15 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches() -> N
     assert '<html lang="vi">' in page.content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert '<html lang="en">' in client.get("/accounts/login/").content.decode()
+
+
+def test_a_period_reads_as_people_write_it() -> None:
+    template = "{% load kvpt %}{% validity a b 'không giới hạn' %}"
+    day1, day2 = dt.date(2025, 7, 1), dt.date(2026, 6, 30)
+    with translation.override("vi"):
+        assert (
+            Template(template).render(Context({"a": day1, "b": day2})) == "01/07/2025 – 30/06/2026"
+        )
+        assert Template(template).render(Context({"a": day1, "b": None})) == "từ 01/07/2025"
+        assert Template(template).render(Context({"a": None, "b": day2})) == "đến 30/06/2026"
+        assert Template(template).render(Context({"a": None, "b": None})) == "không giới hạn"
