@@ -52,3 +52,20 @@ def test_an_expired_form_gets_a_vietnamese_csrf_page(world: World) -> None:
     response = client.post("/accounts/logout/")
     assert response.status_code == 403
     assert "Biểu mẫu đã hết hạn" in response.content.decode()
+
+
+def test_the_read_log_is_visible_to_the_superuser_and_cannot_be_edited(world: World) -> None:
+    from kvpt.core.models import AccessLog
+    from kvpt.core.views_helpers import log_classified_read
+
+    log_classified_read(world.alice, world.secret_exercise)
+    client = Client()
+    client.force_login(world.admin)
+    listing = client.get("/admin/core/accesslog/")
+    assert listing.status_code == 200
+    assert world.secret_exercise.code in listing.content.decode()
+    entry = AccessLog.objects.get()
+    assert (
+        client.post(f"/admin/core/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert AccessLog.objects.count() == 1
