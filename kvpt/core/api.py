@@ -55,6 +55,12 @@ class TokenAuth(HttpBearer):
 class KvptSessionAuth(SessionAuth):
     """The browser's session (with CSRF on writes), for htmx and the API docs page."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is nobody to protect: answer 401, not a CSRF 403.
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -241,6 +247,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 status=400,
                 detail=_("Nội dung gửi lên không phải JSON hợp lệ."),
                 code="malformed_body",
+            )
+        if exc.status_code == 403 and str(exc).startswith("CSRF check"):
+            return error_response(
+                api,
+                request,
+                status=403,
+                detail=_(
+                    "Thiếu hoặc sai mã CSRF: khi dùng phiên đăng nhập, gửi kèm tiêu đề "
+                    "X-CSRFToken; khi gọi từ chương trình, dùng khóa API."
+                ),
+                code="csrf_failed",
             )
         return error_response(api, request, status=exc.status_code, detail=str(exc), code="error")
 

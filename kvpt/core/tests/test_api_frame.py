@@ -84,3 +84,28 @@ def test_the_api_docs_load_only_local_assets(client: Client) -> None:
     assert assets, "the docs page should reference its script and style"
     assert all(url.startswith("/static/") for url in assets), assets
     assert '"validatorUrl": null' in page
+
+
+def test_an_anonymous_write_is_401_not_a_csrf_error(world: World) -> None:
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/exercises", {}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_a_session_write_without_the_csrf_token_is_refused_clearly(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.alice)
+    response = client.post("/api/v1/exercises", {}, content_type="application/json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "csrf_failed"
+    assert "X-CSRFToken" in body["detail"]
+
+
+def test_a_token_write_needs_no_csrf_token(world: World, api_client_for: ClientFor) -> None:
+    client = api_client_for(world.alice)
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/api/v1/exercises", {}, content_type="application/json")
+    assert response.status_code == 422  # reached validation: authenticated, no CSRF needed
