@@ -75,3 +75,13 @@ def test_a_period_reads_as_people_write_it() -> None:
         assert Template(template).render(Context({"a": day1, "b": None})) == "từ 01/07/2025"
         assert Template(template).render(Context({"a": None, "b": day2})) == "đến 30/06/2026"
         assert Template(template).render(Context({"a": None, "b": None})) == "không giới hạn"
+
+
+@pytest.mark.django_db
+def test_a_request_in_english_leaves_the_thread_in_vietnamese() -> None:
+    from django.test import Client
+
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    client.get("/accounts/login/")
+    assert translation.get_language() == "vi"
