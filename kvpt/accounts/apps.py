@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "kvpt.accounts"
     label = "accounts"
-    verbose_name = "Tài khoản và phân quyền"
+    verbose_name = _("Tài khoản và phân quyền")
 
     def ready(self) -> None:
         from kvpt.accounts.models import Membership

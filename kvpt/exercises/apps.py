@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExercisesConfig(AppConfig):
     name = "kvpt.exercises"
     label = "exercises"
-    verbose_name = "Diễn tập"
+    verbose_name = _("Diễn tập")
 
     def ready(self) -> None:
         from kvpt.core.history import register_history

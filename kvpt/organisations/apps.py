@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationsConfig(AppConfig):
     name = "kvpt.organisations"
     label = "organisations"
-    verbose_name = "Địa bàn, cơ quan, đơn vị, cán bộ"
+    verbose_name = _("Địa bàn, cơ quan, đơn vị, cán bộ")
 
     def ready(self) -> None:
         from kvpt.core.history import register_history
