@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -94,42 +95,42 @@ class ErrorOut(Schema):
     errors: list[FieldError] = Field(default_factory=list)
 
 
-_PYDANTIC_MESSAGES = {
-    "missing": "Trường này là bắt buộc.",
-    "string_too_long": "Quá dài: tối đa {max_length} ký tự.",
-    "string_too_short": "Quá ngắn: tối thiểu {min_length} ký tự.",
-    "int_parsing": "Phải là số nguyên.",
-    "int_type": "Phải là số nguyên.",
-    "float_parsing": "Phải là số.",
-    "bool_parsing": "Phải là đúng/sai (true/false).",
-    "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-    "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
-    "datetime_parsing": "Thời điểm không hợp lệ (dạng ISO 8601).",
-    "datetime_from_date_parsing": "Thời điểm không hợp lệ (dạng ISO 8601).",
-    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
-    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
-    "greater_than": "Phải lớn hơn {gt}.",
-    "less_than": "Phải nhỏ hơn {lt}.",
-    "enum": "Giá trị không hợp lệ; chọn một trong: {expected}.",
-    "literal_error": "Giá trị không hợp lệ; chọn một trong: {expected}.",
-    "string_type": "Phải là chuỗi ký tự.",
-    "json_invalid": "Nội dung JSON không hợp lệ.",
-    "model_attributes_type": "Dữ liệu gửi lên phải là một đối tượng JSON.",
-    "dict_type": "Dữ liệu gửi lên phải là một đối tượng JSON.",
-    "list_type": "Phải là một danh sách.",
-    "extra_forbidden": "Trường này không được phép.",
+_PYDANTIC_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("Trường này là bắt buộc."),
+    "string_too_long": gettext_lazy("Quá dài: tối đa {max_length} ký tự."),
+    "string_too_short": gettext_lazy("Quá ngắn: tối thiểu {min_length} ký tự."),
+    "int_parsing": gettext_lazy("Phải là số nguyên."),
+    "int_type": gettext_lazy("Phải là số nguyên."),
+    "float_parsing": gettext_lazy("Phải là số."),
+    "bool_parsing": gettext_lazy("Phải là đúng/sai (true/false)."),
+    "date_from_datetime_parsing": gettext_lazy("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
+    "date_parsing": gettext_lazy("Ngày không hợp lệ (dạng YYYY-MM-DD)."),
+    "datetime_parsing": gettext_lazy("Thời điểm không hợp lệ (dạng ISO 8601)."),
+    "datetime_from_date_parsing": gettext_lazy("Thời điểm không hợp lệ (dạng ISO 8601)."),
+    "greater_than_equal": gettext_lazy("Phải lớn hơn hoặc bằng {ge}."),
+    "less_than_equal": gettext_lazy("Phải nhỏ hơn hoặc bằng {le}."),
+    "greater_than": gettext_lazy("Phải lớn hơn {gt}."),
+    "less_than": gettext_lazy("Phải nhỏ hơn {lt}."),
+    "enum": gettext_lazy("Giá trị không hợp lệ; chọn một trong: {expected}."),
+    "literal_error": gettext_lazy("Giá trị không hợp lệ; chọn một trong: {expected}."),
+    "string_type": gettext_lazy("Phải là chuỗi ký tự."),
+    "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
+    "model_attributes_type": gettext_lazy("Dữ liệu gửi lên phải là một đối tượng JSON."),
+    "dict_type": gettext_lazy("Dữ liệu gửi lên phải là một đối tượng JSON."),
+    "list_type": gettext_lazy("Phải là một danh sách."),
+    "extra_forbidden": gettext_lazy("Trường này không được phép."),
     "value_error": "{msg}",
 }
 
 
-def _vietnamese_message(error: dict[str, Any]) -> str:
+def _localised_message(error: dict[str, Any]) -> str:
     template = _PYDANTIC_MESSAGES.get(str(error.get("type", "")))
     if template is None:
         return str(error.get("msg", _("Giá trị không hợp lệ.")))
     context = dict(error.get("ctx") or {})
     context.setdefault("msg", str(error.get("msg", "")).removeprefix("Value error, "))
     try:
-        return template.format(**context)
+        return str(template).format(**context)
     except (KeyError, IndexError):
         return str(error.get("msg", ""))
 
@@ -176,7 +177,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             {
                 "field": _field_name(list(e.get("loc", []))),
                 "loc": list(e.get("loc", [])),
-                "message": _vietnamese_message(e),
+                "message": _localised_message(e),
             }
             for e in exc.errors
         ]

@@ -109,3 +109,11 @@ def test_a_token_write_needs_no_csrf_token(world: World, api_client_for: ClientF
     client.handler.enforce_csrf_checks = True
     response = client.post("/api/v1/exercises", {}, content_type="application/json")
     assert response.status_code == 422  # reached validation: authenticated, no CSRF needed
+
+
+def test_field_errors_follow_the_chosen_language(world: World, client_for: ClientFor) -> None:
+    client = client_for(world.alice)
+    client.post("/i18n/setlang/", {"language": "en"})
+    response = client.post("/api/v1/exercises", {}, content_type="application/json")
+    messages = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert messages["code"] == "This field is required."
