@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kvpt.core.models import Classification, VersionedModel
+from kvpt.core import writes
+from kvpt.core.models import Classification
 from kvpt.core.scope import get_scope
-from kvpt.core.services import (
-    ConcurrentEditError,
-    create_versioned,
-    delete_recorded,
-    save_versioned,
-)
+from kvpt.core.services import create_versioned, delete_recorded, save_versioned
 from kvpt.organisations import selectors
 from kvpt.organisations.models import (
     Agency,
@@ -37,32 +32,42 @@ from kvpt.organisations.models import (
 )
 
 PERM = "organisations.manage"
-V = TypeVar("V", bound=VersionedModel)
 
-AREA_FIELDS = frozenset(
-    {"code", "name", "level", "parent", "valid_from", "valid_to", "require_two_factor", "note"}
+# The fields each `<entity>_update` accepts in `changes`; the forms edit the same, in this order.
+AREA_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "require_two_factor",
+    "note",
 )
-AGENCY_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "short_name",
-        "kind",
-        "area",
-        "parent",
-        "covered_areas",
-        "valid_from",
-        "valid_to",
-        "classification",
-    }
+AGENCY_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "area",
+    "parent",
+    "covered_areas",
+    "valid_from",
+    "valid_to",
+    "classification",
 )
-UNIT_FIELDS = frozenset(
-    {"code", "name", "kind", "agency", "parent", "size_label", "strength", "classification"}
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "agency",
+    "parent",
+    "size_label",
+    "strength",
+    "classification",
 )
-PERSON_FIELDS = frozenset(
-    {"code", "full_name", "rank", "area", "phone", "email", "note", "classification"}
-)
-POSITION_FIELDS = frozenset({"agency", "title", "order", "start", "end"})
+PERSON_FIELDS = ("code", "full_name", "rank", "area", "phone", "email", "note", "classification")
+POSITION_FIELDS = ("agency", "title", "order", "start", "end")
 
 
 # --- shared checks -----------------------------------------------------------------------------
@@ -82,14 +87,17 @@ def _require_manage_area(actor: Any, area: Area | None) -> None:
     _require_manage(actor, area)
 
 
-def _require_visible(queryset: models.QuerySet[Any], obj: Any, field: str, message: str) -> None:
-    """A referenced record must be one the actor can see; hidden and absent look the same."""
-    if obj is not None and not queryset.filter(pk=obj.pk).exists():
-        raise ValidationError({field: message})
+def _managed_current(instance: Any, expected_version: int | None, actor: Any) -> Any:
+    """The stored row, once the actor is known to manage it and the version is not stale."""
+    return writes.current_for_write(
+        instance,
+        expected_version=expected_version,
+        require=lambda current: _require_manage(actor, current),
+    )
 
 
 def _check_area_visible(actor: Any, area: Area | None, field: str = "area") -> None:
-    _require_visible(
+    writes.require_visible(
         selectors.area_list(actor),
         area,
         field,
@@ -97,96 +105,18 @@ def _check_area_visible(actor: Any, area: Area | None, field: str = "area") -> N
     )
 
 
-def _check_clearance(actor: Any, level: int) -> None:
-    if int(level) > get_scope(actor).clearance:
-        raise ValidationError(
-            {
-                "classification": _(
-                    "Không thể đặt độ mật “%(level)s” cao hơn mức bạn được tiếp cận."
-                )
-                % {"level": Classification(int(level)).label}
-            }
-        )
-
-
-def _check_code_unique(model: type[models.Model], code: str, exclude_pk: int | None) -> None:
-    """A clear message before the database's own unique check (which stays as the backstop)."""
-    code = (code or "").strip()
-    clash = model._default_manager.filter(code__iexact=code)
-    if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
-    if code and clash.exists():
-        raise ValidationError(
-            {
-                "code": _("Mã “%(code)s” đã được dùng cho một %(kind)s khác; hãy chọn mã khác.")
-                % {"code": code, "kind": model._meta.verbose_name}
-            }
-        )
-
-
-def _check_fields(changes: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(changes) - allowed)
-    if unknown:
-        raise ValidationError({name: _("Trường này không sửa được ở đây.") for name in unknown})
-
-
-def _fresh(instance: V) -> V:
-    """The stored row, whatever an unsaved form did to the caller's copy."""
-    model = type(instance)
-    try:
-        return model._default_manager.get(pk=instance.pk)
-    except model.DoesNotExist as exc:
-        raise ValidationError(_("Bản ghi này không còn tồn tại."), code="gone") from exc
-
-
-def _insert(instance: V, *, actor: Any) -> V:
-    try:
-        with transaction.atomic():
-            return create_versioned(instance, actor=actor)
-    except IntegrityError as exc:
-        raise _integrity_error(instance) from exc
-
-
-def _update(instance: V, *, expected_version: int | None, actor: Any) -> V:
-    try:
-        with transaction.atomic():
-            return save_versioned(instance, expected_version=expected_version, actor=actor)
-    except IntegrityError as exc:
-        raise _integrity_error(instance) from exc
-
-
-def _integrity_error(instance: Any) -> ValidationError:
-    # Reached only when two writers raced past the pre-check with the same code.
-    return ValidationError(
-        {"code": _("Mã “%(code)s” vừa được dùng cho bản ghi khác.") % {"code": instance.code}}
+def _check_agency_visible(actor: Any, agency: Agency) -> None:
+    writes.require_visible(
+        selectors.agency_list(actor),
+        agency,
+        "agency",
+        _("Không tìm thấy cơ quan này trong phạm vi của bạn."),
     )
 
 
-def _delete(instance: Any, *, actor: Any, what: str) -> None:
-    try:
-        with transaction.atomic():
-            delete_recorded(instance, actor=actor)
-    except (ProtectedError, RestrictedError) as exc:
-        raise ValidationError(
-            _("Không thể xóa %(what)s “%(obj)s” vì đang được dùng bởi: %(users)s.")
-            % {"what": what, "obj": instance, "users": _describe_references(exc)},
-            code="protected",
-        ) from exc
-
-
-def _describe_references(exc: ProtectedError | RestrictedError) -> str:
-    counts: dict[str, int] = {}
-    objs = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-    for obj in objs:
-        label = str(obj._meta.verbose_name_plural)
-        counts[label] = counts.get(label, 0) + 1
-    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
-
-
-def _check_version(instance: VersionedModel, expected_version: int | None) -> None:
-    """Refuse early (before any other check) an edit made from a stale copy."""
-    if expected_version is not None and instance.version != expected_version:
-        raise ConcurrentEditError(instance, instance.version)
+def _check_classification(actor: Any, changes: Mapping[str, Any], current: Any) -> None:
+    if "classification" in changes:
+        writes.check_clearance(actor, current.classification)
 
 
 # --- areas -------------------------------------------------------------------------------------
@@ -236,27 +166,24 @@ def area_create(
             require_two_factor=require_two_factor,
             note=note,
         )
-        _check_code_unique(Area, code, None)
+        writes.check_code_unique(Area, code, None)
         _check_area_placement(area, level, parent)
-        return _insert(area, actor=actor)
+        return writes.insert(area, actor=actor)
 
 
 def area_update(
     *, area: Area, changes: Mapping[str, Any], expected_version: int | None, actor: Any
 ) -> Area:
     """Change an area; moving it under another parent rewrites the whole subtree's paths."""
-    _check_fields(changes, AREA_FIELDS)
+    writes.check_fields(changes, AREA_FIELDS)
     with transaction.atomic():
-        current = _fresh(area)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(area, expected_version, actor)
         old_parent_id = current.parent_id
-        for name, value in changes.items():
-            setattr(current, name, value)
+        writes.apply_changes(current, changes)
         if current.parent_id != old_parent_id:
             _check_area_visible(actor, current.parent, "parent")
             _require_manage_area(actor, current.parent)
-        _check_code_unique(Area, current.code, current.pk)
+        writes.check_code_unique(Area, current.code, current.pk)
         _check_area_placement(current, current.level, current.parent)
         if "level" in changes:
             lowest_child_rank = (
@@ -268,15 +195,13 @@ def area_update(
                 raise ValidationError(
                     {"level": _("Cấp mới phải cao hơn cấp của các địa bàn trực thuộc.")}
                 )
-        return _update(current, expected_version=expected_version, actor=actor)
+        return writes.update(current, expected_version=expected_version, actor=actor)
 
 
 def area_delete(*, area: Area, expected_version: int | None = None, actor: Any) -> None:
     """Delete an area nothing refers to; roles granted on it and succession links block it too."""
     with transaction.atomic():
-        current = _fresh(area)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(area, expected_version, actor)
         # These relations cascade in the schema; deleting them silently would lose grants/history.
         if current.memberships.exists():
             raise ValidationError(
@@ -290,7 +215,7 @@ def area_delete(*, area: Area, expected_version: int | None = None, actor: Any) 
                 % {"obj": current},
                 code="protected",
             )
-        _delete(current, actor=actor, what=_("địa bàn"))
+        writes.delete(current, actor=actor, what=_("địa bàn"))
 
 
 def area_succession_add(
@@ -304,7 +229,7 @@ def area_succession_add(
     """Record that `predecessor`'s territory passed (wholly or partly) to `successor`."""
     with transaction.atomic():
         _require_manage(actor, successor)
-        _require_visible(
+        writes.require_visible(
             selectors.area_list(actor),
             predecessor,
             "predecessor",
@@ -337,21 +262,15 @@ def area_succession_remove(*, succession: AreaSuccession, actor: Any) -> None:
 def _check_agency_parent(agency: Agency, parent: Agency | None, actor: Any) -> None:
     if parent is None:
         return
-    _require_visible(
+    writes.require_visible(
         selectors.agency_list(actor),
         parent,
         "parent",
         _("Không tìm thấy cơ quan cấp trên trong phạm vi của bạn."),
     )
-    seen: set[int] = set()
-    node: Agency | None = parent
-    while node is not None and node.pk not in seen:
-        if agency.pk and node.pk == agency.pk:
-            raise ValidationError(
-                {"parent": _("Không thể đặt một cơ quan trực thuộc chính nó hoặc cấp dưới của nó.")}
-            )
-        seen.add(node.pk)
-        node = node.parent
+    writes.check_not_own_ancestor(
+        agency, parent, _("Không thể đặt một cơ quan trực thuộc chính nó hoặc cấp dưới của nó.")
+    )
 
 
 def _covered_areas(agency: Agency | None, wanted: Iterable[Area], actor: Any) -> list[Area]:
@@ -388,7 +307,7 @@ def agency_create(
     with transaction.atomic():
         _check_area_visible(actor, area)
         _require_manage(actor, area)
-        _check_clearance(actor, classification)
+        writes.check_clearance(actor, classification)
         agency = Agency(
             code=code,
             name=name,
@@ -400,10 +319,10 @@ def agency_create(
             valid_to=valid_to,
             classification=classification,
         )
-        _check_code_unique(Agency, code, None)
+        writes.check_code_unique(Agency, code, None)
         _check_agency_parent(agency, parent, actor)
         areas = _covered_areas(None, covered_areas, actor)
-        agency = _insert(agency, actor=actor)
+        agency = writes.insert(agency, actor=actor)
         if areas:
             agency.covered_areas.set(areas)
         return agency
@@ -412,26 +331,22 @@ def agency_create(
 def agency_update(
     *, agency: Agency, changes: Mapping[str, Any], expected_version: int | None, actor: Any
 ) -> Agency:
-    _check_fields(changes, AGENCY_FIELDS)
+    writes.check_fields(changes, AGENCY_FIELDS)
     changes = dict(changes)
     covered = changes.pop("covered_areas", None)
     with transaction.atomic():
-        current = _fresh(agency)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(agency, expected_version, actor)
         old_area_id, old_parent_id = current.area_id, current.parent_id
-        for name, value in changes.items():
-            setattr(current, name, value)
+        writes.apply_changes(current, changes)
         if current.area_id != old_area_id:
             _check_area_visible(actor, current.area)
             _require_manage(actor, current.area)
         if current.parent_id != old_parent_id:
             _check_agency_parent(current, current.parent, actor)
-        if "classification" in changes:
-            _check_clearance(actor, current.classification)
-        _check_code_unique(Agency, current.code, current.pk)
+        _check_classification(actor, changes, current)
+        writes.check_code_unique(Agency, current.code, current.pk)
         areas = _covered_areas(current, covered, actor) if covered is not None else None
-        current = _update(current, expected_version=expected_version, actor=actor)
+        current = writes.update(current, expected_version=expected_version, actor=actor)
         if areas is not None and {a.pk for a in areas} != set(
             current.covered_areas.values_list("pk", flat=True)
         ):
@@ -441,10 +356,8 @@ def agency_update(
 
 def agency_delete(*, agency: Agency, expected_version: int | None = None, actor: Any) -> None:
     with transaction.atomic():
-        current = _fresh(agency)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
-        _delete(current, actor=actor, what=_("cơ quan"))
+        current = _managed_current(agency, expected_version, actor)
+        writes.delete(current, actor=actor, what=_("cơ quan"))
 
 
 # --- units -------------------------------------------------------------------------------------
@@ -453,29 +366,14 @@ def agency_delete(*, agency: Agency, expected_version: int | None = None, actor:
 def _check_unit_parent(unit: Unit, parent: Unit | None, actor: Any) -> None:
     if parent is None:
         return
-    _require_visible(
+    writes.require_visible(
         selectors.unit_list(actor),
         parent,
         "parent",
         _("Không tìm thấy đơn vị cấp trên trong phạm vi của bạn."),
     )
-    seen: set[int] = set()
-    node: Unit | None = parent
-    while node is not None and node.pk not in seen:
-        if unit.pk and node.pk == unit.pk:
-            raise ValidationError(
-                {"parent": _("Không thể đặt một đơn vị trực thuộc chính nó hoặc cấp dưới của nó.")}
-            )
-        seen.add(node.pk)
-        node = node.parent
-
-
-def _check_agency_visible(actor: Any, agency: Agency) -> None:
-    _require_visible(
-        selectors.agency_list(actor),
-        agency,
-        "agency",
-        _("Không tìm thấy cơ quan này trong phạm vi của bạn."),
+    writes.check_not_own_ancestor(
+        unit, parent, _("Không thể đặt một đơn vị trực thuộc chính nó hoặc cấp dưới của nó.")
     )
 
 
@@ -495,7 +393,7 @@ def unit_create(
     with transaction.atomic():
         _check_agency_visible(actor, agency)
         _require_manage(actor, agency)
-        _check_clearance(actor, classification)
+        writes.check_clearance(actor, classification)
         unit = Unit(
             code=code,
             name=name,
@@ -506,39 +404,33 @@ def unit_create(
             strength=strength,
             classification=classification,
         )
-        _check_code_unique(Unit, code, None)
+        writes.check_code_unique(Unit, code, None)
         _check_unit_parent(unit, parent, actor)
-        return _insert(unit, actor=actor)
+        return writes.insert(unit, actor=actor)
 
 
 def unit_update(
     *, unit: Unit, changes: Mapping[str, Any], expected_version: int | None, actor: Any
 ) -> Unit:
-    _check_fields(changes, UNIT_FIELDS)
+    writes.check_fields(changes, UNIT_FIELDS)
     with transaction.atomic():
-        current = _fresh(unit)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(unit, expected_version, actor)
         old_agency_id, old_parent_id = current.agency_id, current.parent_id
-        for name, value in changes.items():
-            setattr(current, name, value)
+        writes.apply_changes(current, changes)
         if current.agency_id != old_agency_id:
             _check_agency_visible(actor, current.agency)
             _require_manage(actor, current.agency)
         if current.parent_id != old_parent_id:
             _check_unit_parent(current, current.parent, actor)
-        if "classification" in changes:
-            _check_clearance(actor, current.classification)
-        _check_code_unique(Unit, current.code, current.pk)
-        return _update(current, expected_version=expected_version, actor=actor)
+        _check_classification(actor, changes, current)
+        writes.check_code_unique(Unit, current.code, current.pk)
+        return writes.update(current, expected_version=expected_version, actor=actor)
 
 
 def unit_delete(*, unit: Unit, expected_version: int | None = None, actor: Any) -> None:
     with transaction.atomic():
-        current = _fresh(unit)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
-        _delete(current, actor=actor, what=_("đơn vị"))
+        current = _managed_current(unit, expected_version, actor)
+        writes.delete(current, actor=actor, what=_("đơn vị"))
 
 
 # --- people and positions ----------------------------------------------------------------------
@@ -560,7 +452,7 @@ def person_create(
     with transaction.atomic():
         _check_area_visible(actor, area)
         _require_manage(actor, area)
-        _check_clearance(actor, classification)
+        writes.check_clearance(actor, classification)
         person = Person(
             code=code,
             full_name=full_name,
@@ -571,42 +463,36 @@ def person_create(
             note=note,
             classification=classification,
         )
-        _check_code_unique(Person, code, None)
-        return _insert(person, actor=actor)
+        writes.check_code_unique(Person, code, None)
+        return writes.insert(person, actor=actor)
 
 
 def person_update(
     *, person: Person, changes: Mapping[str, Any], expected_version: int | None, actor: Any
 ) -> Person:
-    _check_fields(changes, PERSON_FIELDS)
+    writes.check_fields(changes, PERSON_FIELDS)
     with transaction.atomic():
-        current = _fresh(person)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(person, expected_version, actor)
         old_area_id = current.area_id
-        for name, value in changes.items():
-            setattr(current, name, value)
+        writes.apply_changes(current, changes)
         if current.area_id != old_area_id:
             _check_area_visible(actor, current.area)
             _require_manage(actor, current.area)
-        if "classification" in changes:
-            _check_clearance(actor, current.classification)
-        _check_code_unique(Person, current.code, current.pk)
-        return _update(current, expected_version=expected_version, actor=actor)
+        _check_classification(actor, changes, current)
+        writes.check_code_unique(Person, current.code, current.pk)
+        return writes.update(current, expected_version=expected_version, actor=actor)
 
 
 def person_delete(*, person: Person, expected_version: int | None = None, actor: Any) -> None:
     with transaction.atomic():
-        current = _fresh(person)
-        _require_manage(actor, current)
-        _check_version(current, expected_version)
+        current = _managed_current(person, expected_version, actor)
         if hasattr(current, "user"):
             raise ValidationError(
                 _("Không thể xóa “%(obj)s” vì đang gắn với một tài khoản người dùng.")
                 % {"obj": current},
                 code="protected",
             )
-        _delete(current, actor=actor, what=_("cán bộ"))
+        writes.delete(current, actor=actor, what=_("cán bộ"))
 
 
 def position_create(
@@ -632,14 +518,15 @@ def position_create(
 def position_update(
     *, position: Position, changes: Mapping[str, Any], expected_version: int | None, actor: Any
 ) -> Position:
-    _check_fields(changes, POSITION_FIELDS)
+    writes.check_fields(changes, POSITION_FIELDS)
     with transaction.atomic():
-        current = _fresh(position)
-        _require_manage(actor, current.person)
-        _check_version(current, expected_version)
+        current = writes.current_for_write(
+            position,
+            expected_version=expected_version,
+            require=lambda stored: _require_manage(actor, stored.person),
+        )
         old_agency_id = current.agency_id
-        for name, value in changes.items():
-            setattr(current, name, value)
+        writes.apply_changes(current, changes)
         if current.agency_id != old_agency_id:
             _check_agency_visible(actor, current.agency)
         return save_versioned(current, expected_version=expected_version, actor=actor)
