@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kvpt.core.models import Classification
+from kvpt.core.forms import VersionedModelForm, vn_date_field
 from kvpt.core.scope import get_scope
 from kvpt.organisations import selectors
 from kvpt.organisations.models import (
@@ -25,85 +25,16 @@ from kvpt.organisations.models import (
     Unit,
     UnitKind,
 )
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
-
-
-class VnDateInput(forms.DateInput):
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
-        super().__init__(format="%d/%m/%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
+from kvpt.organisations.services import AGENCY_FIELDS, AREA_FIELDS, PERSON_FIELDS, UNIT_FIELDS
 
 
-def vn_date_field(label: Any, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=VnDateInput(),
-        error_messages={"invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy.")},
-    )
-
-
-class DirectoryForm(forms.ModelForm):
-    """Base: a hidden `version` for the optimistic check, scope-limited choices, no unique check."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    # Fields whose values go to the service as-is (the rest of cleaned_data is ignored).
-    service_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-        if "classification" in self.fields:
-            clearance = get_scope(user).clearance
-            self.fields["classification"].choices = [  # type: ignore[attr-defined]
-                (value, label) for value, label in Classification.choices if value <= clearance
-            ]
-
-    def validate_unique(self) -> None:
-        """The service checks codes with a clearer message (and the database backs it up)."""
-
-    def service_data(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in self.service_fields if name in self.fields
-        }
-
-    @property
-    def expected_version(self) -> int | None:
-        value = self.cleaned_data.get("version")
-        return int(value) if value else None
-
-
-class AreaForm(DirectoryForm):
+class AreaForm(VersionedModelForm):
     valid_from = vn_date_field(_("Hiệu lực từ"))
     valid_to = vn_date_field(_("Hiệu lực đến"))
-    service_fields = (
-        "code",
-        "name",
-        "level",
-        "parent",
-        "valid_from",
-        "valid_to",
-        "require_two_factor",
-        "note",
-    )
 
     class Meta:
         model = Area
-        fields = [
-            "code",
-            "name",
-            "level",
-            "parent",
-            "valid_from",
-            "valid_to",
-            "require_two_factor",
-            "note",
-        ]
+        fields = list(AREA_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -158,36 +89,13 @@ class AreaSuccessionForm(forms.ModelForm):
         pass
 
 
-class AgencyForm(DirectoryForm):
+class AgencyForm(VersionedModelForm):
     valid_from = vn_date_field(_("Hiệu lực từ"))
     valid_to = vn_date_field(_("Hiệu lực đến"))
-    service_fields = (
-        "code",
-        "name",
-        "short_name",
-        "kind",
-        "area",
-        "parent",
-        "covered_areas",
-        "valid_from",
-        "valid_to",
-        "classification",
-    )
 
     class Meta:
         model = Agency
-        fields = [
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "area",
-            "parent",
-            "covered_areas",
-            "valid_from",
-            "valid_to",
-            "classification",
-        ]
+        fields = list(AGENCY_FIELDS)
         widgets = {"covered_areas": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -208,30 +116,10 @@ class AgencyForm(DirectoryForm):
         self.fields["kind"].choices = AgencyKind.choices  # type: ignore[attr-defined]
 
 
-class UnitForm(DirectoryForm):
-    service_fields = (
-        "code",
-        "name",
-        "kind",
-        "agency",
-        "parent",
-        "size_label",
-        "strength",
-        "classification",
-    )
-
+class UnitForm(VersionedModelForm):
     class Meta:
         model = Unit
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "agency",
-            "parent",
-            "size_label",
-            "strength",
-            "classification",
-        ]
+        fields = list(UNIT_FIELDS)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -248,21 +136,10 @@ class UnitForm(DirectoryForm):
         self.fields["kind"].choices = UnitKind.choices  # type: ignore[attr-defined]
 
 
-class PersonForm(DirectoryForm):
-    service_fields = (
-        "code",
-        "full_name",
-        "rank",
-        "area",
-        "phone",
-        "email",
-        "note",
-        "classification",
-    )
-
+class PersonForm(VersionedModelForm):
     class Meta:
         model = Person
-        fields = ["code", "full_name", "rank", "area", "phone", "email", "note", "classification"]
+        fields = list(PERSON_FIELDS)
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -290,7 +167,3 @@ class PositionForm(forms.ModelForm):
 
     def clean_order(self) -> int:
         return self.cleaned_data.get("order") or 0
-
-
-class DeleteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
