@@ -10,18 +10,27 @@ reported as not found on that field (422), never revealed.
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from kvpt.core.api import ErrorOut, PagePagination
-from kvpt.core.models import AccessLog
+from kvpt.core import api_crud
+from kvpt.core.api import PagePagination
+from kvpt.core.api_crud import (
+    READ_ERRORS,
+    UPDATE_ERRORS,
+    WRITE_ERRORS,
+    LoggedPagePagination,
+    pick,
+    reference,
+    resolve_ref,
+)
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
-from kvpt.core.views_helpers import log_classified_read, log_classified_reads
 from kvpt.organisations import selectors, services
+from kvpt.organisations.entities import AGENCY, AREA, MANAGE, PERSON, UNIT
 from kvpt.organisations.models import Agency, Area, AreaLevel, AreaSuccession, Person, Unit
 from kvpt.organisations.schemas import (
     AgencyFilters,
@@ -54,64 +63,8 @@ from kvpt.organisations.schemas import (
 
 router = Router(tags=["organisations"])
 
-MANAGE = "organisations.manage"
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-UPDATE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 
-
-class LoggedPagePagination(PagePagination):
-    """PagePagination that logs the classified rows of the page it returns (one INSERT)."""
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
-    ) -> dict[str, Any]:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        log_classified_reads(request.user, page["items"], AccessLog.Action.API)
-        return page
-
-
-# --- references by id or code ------------------------------------------------------------------
-
-
-def _ref(
-    queryset: QuerySet[Any],
-    data: dict[str, Any],
-    name: str,
-    label: str,
-    *,
-    current: Model | None = None,
-    required: bool = False,
-) -> Any:
-    """Resolve `<name>_id` or `<name>_code` within what the caller may see.
-
-    The record's present reference (`current`) is accepted as given even when the caller cannot
-    see it (a district admin re-sending her district's province), so a full PUT round-trips.
-    """
-    ref_id, ref_code = data.get(f"{name}_id"), data.get(f"{name}_code")
-    if ref_id is None and not ref_code:
-        if required:
-            raise ValidationError(
-                {f"{name}_id": _("Cần cho biết %(what)s (id hoặc mã).") % {"what": label}}
-            )
-        return None
-    if current is not None and (ref_id == current.pk or (ref_code and ref_code == current.code)):  # type: ignore[attr-defined]
-        return current
-    found = (
-        queryset.filter(pk=ref_id).first()
-        if ref_id is not None
-        else queryset.filter(code=ref_code).first()
-    )
-    if found is None:
-        field = f"{name}_id" if ref_id is not None else f"{name}_code"
-        raise ValidationError(
-            {field: _("Không tìm thấy %(what)s này trong phạm vi của bạn.") % {"what": label}}
-        )
-    return found
-
-
-def _touches(data: dict[str, Any], name: str) -> bool:
-    return f"{name}_id" in data or f"{name}_code" in data
+# --- references by code ------------------------------------------------------------------------
 
 
 def _level(code: str) -> AreaLevel:
@@ -145,10 +98,6 @@ def list_area_levels(request: HttpRequest) -> QuerySet[AreaLevel]:
     return selectors.area_level_list()
 
 
-def _area_out(user: Any, pk: int) -> Area:
-    return get_visible_or_404(selectors.area_list(user), pk=pk)
-
-
 @router.get("/areas", response=list[AreaOut], summary="Danh sách địa bàn (theo cây)")
 @paginate(PagePagination)
 def list_areas(request: HttpRequest, filters: Query[AreaFilters]) -> QuerySet[Area]:
@@ -163,63 +112,41 @@ def list_areas(request: HttpRequest, filters: Query[AreaFilters]) -> QuerySet[Ar
 
 @router.get("/areas/{area_id}", response={200: AreaOut, **READ_ERRORS}, summary="Một địa bàn")
 def get_area(request: HttpRequest, area_id: int) -> Area:
-    return _area_out(request.user, area_id)
+    return api_crud.get_logged(request, selectors.area_list(request.user), area_id)
 
 
 def _area_changes(user: Any, data: dict[str, Any], current: Area | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in ("code", "name", "valid_from", "valid_to", "require_two_factor", "note"):
-        if name in data:
-            changes[name] = data[name]
+    changes = pick(data, ("code", "name", "valid_from", "valid_to", "require_two_factor", "note"))
     if "level_code" in data:
         changes["level"] = _level(data["level_code"])
-    if _touches(data, "parent"):
-        present = current.parent if current is not None and current.parent_id else None
-        changes["parent"] = _ref(
-            selectors.area_list(user), data, "parent", _("địa bàn cấp trên"), current=present
-        )
+    changes |= reference(
+        data, "parent", selectors.area_list(user), _("địa bàn cấp trên"), current=current
+    )
     return changes
 
 
 @router.post("/areas", response={201: AreaOut, **WRITE_ERRORS}, summary="Thêm địa bàn")
 def create_area(request: HttpRequest, payload: AreaIn) -> Status[Area]:
-    user = request.user
-    changes = _area_changes(user, payload.model_dump(), None)
-    if changes.get("parent") is not None:
-        require_perm(user, MANAGE, changes["parent"])
-    area = services.area_create(**changes, actor=user)
-    return Status(201, _area_out(user, area.pk))
-
-
-def _update_area(request: HttpRequest, area_id: int, data: dict[str, Any]) -> Area:
-    user = request.user
-    area = get_visible_or_404(selectors.area_list(user), pk=area_id)
-    require_perm(user, MANAGE, area)
-    version = data.pop("version")
-    changes = _area_changes(user, data, area)
-    services.area_update(area=area, changes=changes, expected_version=version, actor=user)
-    return _area_out(user, area.pk)
+    changes = _area_changes(request.user, payload.model_dump(), None)
+    return api_crud.create(request, AREA, changes, under="parent")
 
 
 @router.put("/areas/{area_id}", response={200: AreaOut, **UPDATE_ERRORS}, summary="Sửa địa bàn")
 def replace_area(request: HttpRequest, area_id: int, payload: AreaUpdate) -> Area:
-    return _update_area(request, area_id, payload.model_dump())
+    return api_crud.update(request, AREA, area_id, payload.model_dump(), changes=_area_changes)
 
 
 @router.patch(
     "/areas/{area_id}", response={200: AreaOut, **UPDATE_ERRORS}, summary="Sửa một phần địa bàn"
 )
 def patch_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Area:
-    return _update_area(request, area_id, payload.model_dump(exclude_unset=True))
+    data = payload.model_dump(exclude_unset=True)
+    return api_crud.update(request, AREA, area_id, data, changes=_area_changes)
 
 
 @router.delete("/areas/{area_id}", response={204: None, **UPDATE_ERRORS}, summary="Xóa địa bàn")
 def delete_area(request: HttpRequest, area_id: int, version: int | None = None) -> Status[None]:
-    user = request.user
-    area = get_visible_or_404(selectors.area_list(user), pk=area_id)
-    require_perm(user, MANAGE, area)
-    services.area_delete(area=area, expected_version=version, actor=user)
-    return Status(204, None)
+    return api_crud.delete(request, AREA, area_id, version)
 
 
 # --- successions -------------------------------------------------------------------------------
@@ -251,8 +178,8 @@ def create_area_succession(
     user = request.user
     data = payload.model_dump()
     visible = selectors.area_list(user)
-    predecessor = _ref(visible, data, "predecessor", _("địa bàn cũ"), required=True)
-    successor = _ref(visible, data, "successor", _("địa bàn mới"), required=True)
+    predecessor = resolve_ref(visible, data, "predecessor", _("địa bàn cũ"), required=True)
+    successor = resolve_ref(visible, data, "successor", _("địa bàn mới"), required=True)
     require_perm(user, MANAGE, successor)
     link = services.area_succession_add(
         predecessor=predecessor,
@@ -280,8 +207,9 @@ def delete_area_succession(request: HttpRequest, link_id: int) -> Status[None]:
 # --- agencies ----------------------------------------------------------------------------------
 
 
-def _agencies(user: Any) -> QuerySet[Agency]:
-    return selectors.agency_list(user).prefetch_related(
+def _with_covered_areas(user: Any, agencies: QuerySet[Agency]) -> QuerySet[Agency]:
+    """Each agency's covered areas, only those the user may see (AgencyOut lists them)."""
+    return agencies.prefetch_related(
         Prefetch(
             "covered_areas",
             queryset=selectors.area_list(user).order_by("path"),
@@ -290,27 +218,24 @@ def _agencies(user: Any) -> QuerySet[Agency]:
     )
 
 
-def _agency_out(user: Any, pk: int) -> Agency:
-    return get_visible_or_404(_agencies(user), pk=pk)
+def _agencies(user: Any) -> QuerySet[Agency]:
+    return _with_covered_areas(user, selectors.agency_list(user))
 
 
 @router.get("/agencies", response=list[AgencyOut], summary="Danh sách cơ quan, tổ chức")
 @paginate(LoggedPagePagination)
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> QuerySet[Agency]:
     user = request.user
-    return selectors.agency_search(
+    return _with_covered_areas(
         user,
-        q=filters.q,
-        kind=filters.kind or "",
-        area=filters.area,
-        parent=filters.parent,
-        current=filters.current,
-    ).prefetch_related(
-        Prefetch(
-            "covered_areas",
-            queryset=selectors.area_list(user).order_by("path"),
-            to_attr="visible_covered_areas",
-        )
+        selectors.agency_search(
+            user,
+            q=filters.q,
+            kind=filters.kind or "",
+            area=filters.area,
+            parent=filters.parent,
+            current=filters.current,
+        ),
     )
 
 
@@ -318,33 +243,20 @@ def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> QueryS
     "/agencies/{agency_id}", response={200: AgencyOut, **READ_ERRORS}, summary="Một cơ quan"
 )
 def get_agency(request: HttpRequest, agency_id: int) -> Agency:
-    agency = _agency_out(request.user, agency_id)
-    log_classified_read(request.user, agency, AccessLog.Action.API)
-    return agency
+    return api_crud.get_logged(request, _agencies(request.user), agency_id)
 
 
 def _agency_changes(user: Any, data: dict[str, Any], current: Agency | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in ("code", "name", "short_name", "kind", "valid_from", "valid_to", "classification"):
-        if name in data:
-            changes[name] = data[name]
-    if _touches(data, "area") or current is None:
-        changes["area"] = _ref(
-            selectors.area_list(user),
-            data,
-            "area",
-            _("địa bàn"),
-            current=current.area if current else None,
-            required=True,
-        )
-    if _touches(data, "parent"):
-        changes["parent"] = _ref(
-            selectors.agency_list(user),
-            data,
-            "parent",
-            _("cơ quan cấp trên"),
-            current=current.parent if current is not None and current.parent_id else None,
-        )
+    changes = pick(
+        data,
+        ("code", "name", "short_name", "kind", "valid_from", "valid_to", "classification"),
+    )
+    changes |= reference(
+        data, "area", selectors.area_list(user), _("địa bàn"), current=current, required=True
+    )
+    changes |= reference(
+        data, "parent", selectors.agency_list(user), _("cơ quan cấp trên"), current=current
+    )
     if data.get("covered_area_codes") is not None:
         changes["covered_areas"] = _areas_by_code(user, data["covered_area_codes"])
     return changes
@@ -352,28 +264,16 @@ def _agency_changes(user: Any, data: dict[str, Any], current: Agency | None) -> 
 
 @router.post("/agencies", response={201: AgencyOut, **WRITE_ERRORS}, summary="Thêm cơ quan")
 def create_agency(request: HttpRequest, payload: AgencyIn) -> Status[Agency]:
-    user = request.user
-    changes = _agency_changes(user, payload.model_dump(), None)
-    require_perm(user, MANAGE, changes["area"])
-    agency = services.agency_create(**changes, actor=user)
-    return Status(201, _agency_out(user, agency.pk))
-
-
-def _update_agency(request: HttpRequest, agency_id: int, data: dict[str, Any]) -> Agency:
-    user = request.user
-    agency = get_visible_or_404(selectors.agency_list(user), pk=agency_id)
-    require_perm(user, MANAGE, agency)
-    version = data.pop("version")
-    changes = _agency_changes(user, data, agency)
-    services.agency_update(agency=agency, changes=changes, expected_version=version, actor=user)
-    return _agency_out(user, agency.pk)
+    changes = _agency_changes(request.user, payload.model_dump(), None)
+    return api_crud.create(request, AGENCY, changes, under="area", out=_agencies)
 
 
 @router.put(
     "/agencies/{agency_id}", response={200: AgencyOut, **UPDATE_ERRORS}, summary="Sửa cơ quan"
 )
 def replace_agency(request: HttpRequest, agency_id: int, payload: AgencyUpdate) -> Agency:
-    return _update_agency(request, agency_id, payload.model_dump())
+    data = payload.model_dump()
+    return api_crud.update(request, AGENCY, agency_id, data, changes=_agency_changes, out=_agencies)
 
 
 @router.patch(
@@ -382,18 +282,15 @@ def replace_agency(request: HttpRequest, agency_id: int, payload: AgencyUpdate) 
     summary="Sửa một phần cơ quan",
 )
 def patch_agency(request: HttpRequest, agency_id: int, payload: AgencyPatch) -> Agency:
-    return _update_agency(request, agency_id, payload.model_dump(exclude_unset=True))
+    data = payload.model_dump(exclude_unset=True)
+    return api_crud.update(request, AGENCY, agency_id, data, changes=_agency_changes, out=_agencies)
 
 
 @router.delete(
     "/agencies/{agency_id}", response={204: None, **UPDATE_ERRORS}, summary="Xóa cơ quan"
 )
 def delete_agency(request: HttpRequest, agency_id: int, version: int | None = None) -> Status[None]:
-    user = request.user
-    agency = get_visible_or_404(selectors.agency_list(user), pk=agency_id)
-    require_perm(user, MANAGE, agency)
-    services.agency_delete(agency=agency, expected_version=version, actor=user)
-    return Status(204, None)
+    return api_crud.delete(request, AGENCY, agency_id, version)
 
 
 # --- units -------------------------------------------------------------------------------------
@@ -413,81 +310,50 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Un
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **READ_ERRORS}, summary="Một đơn vị")
 def get_unit(request: HttpRequest, unit_id: int) -> Unit:
-    unit = get_visible_or_404(selectors.unit_list(request.user), pk=unit_id)
-    log_classified_read(request.user, unit, AccessLog.Action.API)
-    return unit
+    return api_crud.get_logged(request, selectors.unit_list(request.user), unit_id)
 
 
 def _unit_changes(user: Any, data: dict[str, Any], current: Unit | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in ("code", "name", "kind", "size_label", "strength", "classification"):
-        if name in data:
-            changes[name] = data[name]
-    if _touches(data, "agency") or current is None:
-        changes["agency"] = _ref(
-            selectors.agency_list(user),
-            data,
-            "agency",
-            _("cơ quan quản lý"),
-            current=current.agency if current else None,
-            required=True,
-        )
-    if _touches(data, "parent"):
-        changes["parent"] = _ref(
-            selectors.unit_list(user),
-            data,
-            "parent",
-            _("đơn vị cấp trên"),
-            current=current.parent if current is not None and current.parent_id else None,
-        )
+    changes = pick(data, ("code", "name", "kind", "size_label", "strength", "classification"))
+    changes |= reference(
+        data,
+        "agency",
+        selectors.agency_list(user),
+        _("cơ quan quản lý"),
+        current=current,
+        required=True,
+    )
+    changes |= reference(
+        data, "parent", selectors.unit_list(user), _("đơn vị cấp trên"), current=current
+    )
     return changes
 
 
 @router.post("/units", response={201: UnitOut, **WRITE_ERRORS}, summary="Thêm đơn vị")
 def create_unit(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
-    user = request.user
-    changes = _unit_changes(user, payload.model_dump(), None)
-    require_perm(user, MANAGE, changes["agency"])
-    unit = services.unit_create(**changes, actor=user)
-    return Status(201, get_visible_or_404(selectors.unit_list(user), pk=unit.pk))
-
-
-def _update_unit(request: HttpRequest, unit_id: int, data: dict[str, Any]) -> Unit:
-    user = request.user
-    unit = get_visible_or_404(selectors.unit_list(user), pk=unit_id)
-    require_perm(user, MANAGE, unit)
-    version = data.pop("version")
-    changes = _unit_changes(user, data, unit)
-    services.unit_update(unit=unit, changes=changes, expected_version=version, actor=user)
-    return get_visible_or_404(selectors.unit_list(user), pk=unit.pk)
+    changes = _unit_changes(request.user, payload.model_dump(), None)
+    return api_crud.create(request, UNIT, changes, under="agency")
 
 
 @router.put("/units/{unit_id}", response={200: UnitOut, **UPDATE_ERRORS}, summary="Sửa đơn vị")
 def replace_unit(request: HttpRequest, unit_id: int, payload: UnitUpdate) -> Unit:
-    return _update_unit(request, unit_id, payload.model_dump())
+    return api_crud.update(request, UNIT, unit_id, payload.model_dump(), changes=_unit_changes)
 
 
 @router.patch(
     "/units/{unit_id}", response={200: UnitOut, **UPDATE_ERRORS}, summary="Sửa một phần đơn vị"
 )
 def patch_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
-    return _update_unit(request, unit_id, payload.model_dump(exclude_unset=True))
+    data = payload.model_dump(exclude_unset=True)
+    return api_crud.update(request, UNIT, unit_id, data, changes=_unit_changes)
 
 
 @router.delete("/units/{unit_id}", response={204: None, **UPDATE_ERRORS}, summary="Xóa đơn vị")
 def delete_unit(request: HttpRequest, unit_id: int, version: int | None = None) -> Status[None]:
-    user = request.user
-    unit = get_visible_or_404(selectors.unit_list(user), pk=unit_id)
-    require_perm(user, MANAGE, unit)
-    services.unit_delete(unit=unit, expected_version=version, actor=user)
-    return Status(204, None)
+    return api_crud.delete(request, UNIT, unit_id, version)
 
 
 # --- people and positions ----------------------------------------------------------------------
-
-
-def _person_out(user: Any, pk: int) -> Person:
-    return get_visible_or_404(selectors.person_search(user), pk=pk)
 
 
 @router.get("/people", response=list[PersonOut], summary="Danh sách cán bộ, cá nhân")
@@ -500,50 +366,30 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
 
 @router.get("/people/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="Một cán bộ")
 def get_person(request: HttpRequest, person_id: int) -> Person:
-    person = _person_out(request.user, person_id)
-    log_classified_read(request.user, person, AccessLog.Action.API)
-    return person
+    # person_search, not person_list: PersonOut lists the positions it prefetches.
+    return api_crud.get_logged(request, selectors.person_search(request.user), person_id)
 
 
 def _person_changes(user: Any, data: dict[str, Any], current: Person | None) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in ("code", "full_name", "rank", "phone", "email", "note", "classification"):
-        if name in data:
-            changes[name] = data[name]
-    if _touches(data, "area") or current is None:
-        changes["area"] = _ref(
-            selectors.area_list(user),
-            data,
-            "area",
-            _("địa bàn"),
-            current=current.area if current else None,
-            required=True,
-        )
+    changes = pick(data, ("code", "full_name", "rank", "phone", "email", "note", "classification"))
+    changes |= reference(
+        data, "area", selectors.area_list(user), _("địa bàn"), current=current, required=True
+    )
     return changes
 
 
 @router.post("/people", response={201: PersonOut, **WRITE_ERRORS}, summary="Thêm cán bộ")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
-    user = request.user
-    changes = _person_changes(user, payload.model_dump(), None)
-    require_perm(user, MANAGE, changes["area"])
-    person = services.person_create(**changes, actor=user)
-    return Status(201, _person_out(user, person.pk))
-
-
-def _update_person(request: HttpRequest, person_id: int, data: dict[str, Any]) -> Person:
-    user = request.user
-    person = get_visible_or_404(selectors.person_list(user), pk=person_id)
-    require_perm(user, MANAGE, person)
-    version = data.pop("version")
-    changes = _person_changes(user, data, person)
-    services.person_update(person=person, changes=changes, expected_version=version, actor=user)
-    return _person_out(user, person.pk)
+    changes = _person_changes(request.user, payload.model_dump(), None)
+    return api_crud.create(request, PERSON, changes, under="area", out=selectors.person_search)
 
 
 @router.put("/people/{person_id}", response={200: PersonOut, **UPDATE_ERRORS}, summary="Sửa cán bộ")
 def replace_person(request: HttpRequest, person_id: int, payload: PersonUpdate) -> Person:
-    return _update_person(request, person_id, payload.model_dump())
+    data = payload.model_dump()
+    return api_crud.update(
+        request, PERSON, person_id, data, changes=_person_changes, out=selectors.person_search
+    )
 
 
 @router.patch(
@@ -552,16 +398,15 @@ def replace_person(request: HttpRequest, person_id: int, payload: PersonUpdate) 
     summary="Sửa một phần cán bộ",
 )
 def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
-    return _update_person(request, person_id, payload.model_dump(exclude_unset=True))
+    data = payload.model_dump(exclude_unset=True)
+    return api_crud.update(
+        request, PERSON, person_id, data, changes=_person_changes, out=selectors.person_search
+    )
 
 
 @router.delete("/people/{person_id}", response={204: None, **UPDATE_ERRORS}, summary="Xóa cán bộ")
 def delete_person(request: HttpRequest, person_id: int, version: int | None = None) -> Status[None]:
-    user = request.user
-    person = get_visible_or_404(selectors.person_list(user), pk=person_id)
-    require_perm(user, MANAGE, person)
-    services.person_delete(person=person, expected_version=version, actor=user)
-    return Status(204, None)
+    return api_crud.delete(request, PERSON, person_id, version)
 
 
 @router.post(
@@ -571,10 +416,9 @@ def delete_person(request: HttpRequest, person_id: int, version: int | None = No
 )
 def create_position(request: HttpRequest, person_id: int, payload: PositionIn) -> Status[Any]:
     user = request.user
-    person = get_visible_or_404(selectors.person_list(user), pk=person_id)
-    require_perm(user, MANAGE, person)
+    person = PERSON.get_for_change(user, person_id)
     data = payload.model_dump()
-    agency = _ref(selectors.agency_list(user), data, "agency", _("cơ quan"), required=True)
+    agency = resolve_ref(selectors.agency_list(user), data, "agency", _("cơ quan"), required=True)
     position = services.position_create(
         person=person,
         agency=agency,
@@ -594,7 +438,7 @@ def create_position(request: HttpRequest, person_id: int, payload: PositionIn) -
 )
 def delete_position(request: HttpRequest, person_id: int, position_id: int) -> Status[None]:
     user = request.user
-    person = get_visible_or_404(selectors.person_list(user), pk=person_id)
+    person = PERSON.get(user, person_id)
     position = get_visible_or_404(
         selectors.visible_positions(user).filter(person=person), pk=position_id
     )
