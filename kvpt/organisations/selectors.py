@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from kvpt.core.filters import matching, with_id
 from kvpt.core.scope import get_scope, restrict
-from kvpt.core.text import fold
 from kvpt.organisations.models import (
     Agency,
     Area,
@@ -105,6 +105,16 @@ def _subtree_path(user: Any, area_id: int | str | None) -> str | None:
     return area_list(user).filter(pk=pk).values_list("path", flat=True).first() or ""
 
 
+def _in_subtree(
+    user: Any, queryset: QuerySet[Any], path_field: str, area_id: int | str | None
+) -> QuerySet[Any]:
+    """Rows within the subtree of the visible area `area_id` (none when it names no such area)."""
+    path = _subtree_path(user, area_id)
+    if path is None:
+        return queryset
+    return queryset.filter(**{f"{path_field}__startswith": path}) if path else queryset.none()
+
+
 def _current_filter(prefix: str, current: bool | None) -> Q:
     today = timezone.localdate()
     if current is None:
@@ -123,16 +133,10 @@ def area_search(
 ) -> QuerySet[Area]:
     """Areas in tree order with their counts; `q` matches code or name without accents."""
     clearance = get_scope(user).clearance
-    queryset = area_list(user)
-    if q.strip():
-        queryset = queryset.filter(search_text__contains=fold(q))
+    queryset = matching(area_list(user), q)
     if level:
         queryset = queryset.filter(level__code=level)
-    if parent not in (None, ""):
-        try:
-            queryset = queryset.filter(parent_id=int(parent))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            queryset = queryset.none()
+    queryset = with_id(queryset, "parent_id", parent)
     queryset = queryset.filter(_current_filter("", current))
     return queryset.annotate(
         children_count=Count("children", distinct=True),
@@ -153,19 +157,11 @@ def agency_search(
 ) -> QuerySet[Agency]:
     """Agencies with their unit counts; `area` includes the area's whole subtree."""
     clearance = get_scope(user).clearance
-    queryset = agency_list(user)
-    if q.strip():
-        queryset = queryset.filter(search_text__contains=fold(q))
+    queryset = matching(agency_list(user), q)
     if kind:
         queryset = queryset.filter(kind=kind)
-    path = _subtree_path(user, area)
-    if path is not None:
-        queryset = queryset.filter(area__path__startswith=path) if path else queryset.none()
-    if parent not in (None, ""):
-        try:
-            queryset = queryset.filter(parent_id=int(parent))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            queryset = queryset.none()
+    queryset = _in_subtree(user, queryset, "area__path", area)
+    queryset = with_id(queryset, "parent_id", parent)
     queryset = queryset.filter(_current_filter("", current))
     return queryset.annotate(
         unit_count=Count("units", filter=Q(units__classification__lte=clearance), distinct=True),
@@ -185,19 +181,11 @@ def unit_search(
     agency: int | str | None = None,
     area: int | str | None = None,
 ) -> QuerySet[Unit]:
-    queryset = unit_list(user).select_related("agency__area__level")
-    if q.strip():
-        queryset = queryset.filter(search_text__contains=fold(q))
+    queryset = matching(unit_list(user).select_related("agency__area__level"), q)
     if kind:
         queryset = queryset.filter(kind=kind)
-    if agency not in (None, ""):
-        try:
-            queryset = queryset.filter(agency_id=int(agency))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            queryset = queryset.none()
-    path = _subtree_path(user, area)
-    if path is not None:
-        queryset = queryset.filter(agency__area__path__startswith=path) if path else queryset.none()
+    queryset = with_id(queryset, "agency_id", agency)
+    queryset = _in_subtree(user, queryset, "agency__area__path", area)
     return queryset.order_by("agency__area__path", "agency__name", "name")
 
 
@@ -218,12 +206,8 @@ def person_search(
     agency: int | str | None = None,
 ) -> QuerySet[Person]:
     """People with their (visible) positions prefetched, so a list costs a fixed few queries."""
-    queryset = person_list(user)
-    if q.strip():
-        queryset = queryset.filter(search_text__contains=fold(q))
-    path = _subtree_path(user, area)
-    if path is not None:
-        queryset = queryset.filter(area__path__startswith=path) if path else queryset.none()
+    queryset = matching(person_list(user), q)
+    queryset = _in_subtree(user, queryset, "area__path", area)
     if agency not in (None, ""):
         try:
             agency_id = int(agency)  # type: ignore[arg-type]
