@@ -43,6 +43,7 @@ from kvpt.accounts.selectors import (
     token_list,
     two_factor_required,
 )
+from kvpt.core.crud import apply_service_errors
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
 from kvpt.core.services import ConcurrentEditError
@@ -362,14 +363,6 @@ def membership_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def membership_create(request: HttpRequest) -> HttpResponse:
     if not manages_memberships_somewhere(request.user):
@@ -392,7 +385,7 @@ def membership_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Đã phân quyền."))
             return redirect("accounts:membership_list")
@@ -430,7 +423,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConcurrentEditError as exc:
             form.add_error(None, exc.messages[0])
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu phân quyền."))
             return redirect("accounts:membership_list")
@@ -482,7 +475,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Đã tạo người dùng “%(name)s”.") % {"name": created.username}

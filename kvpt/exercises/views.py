@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kvpt.core.crud import detail_header
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
 from kvpt.core.services import ConcurrentEditError
@@ -122,10 +123,13 @@ def exercise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "exercise": exercise,
             "status_badge": STATUS_BADGES.get(exercise.status, ""),
-            "can_edit": can_edit,
-            "can_delete": can_edit and exercise.status in DELETABLE_STATUSES,
             "transitions": transitions,
-            "history_url": reverse("core:history", args=["exercises.exercise", exercise.pk]),
+            **detail_header(
+                exercise,
+                can_manage=can_edit,
+                edit="exercises:edit",
+                delete="exercises:delete" if exercise.status in DELETABLE_STATUSES else None,
+            ),
             "page_classification": exercise.classification,
             "breadcrumbs": [_list_crumb(), (exercise.code, None)],
         },
