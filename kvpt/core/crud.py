@@ -14,12 +14,12 @@ typed kept, success a flash message and a redirect. See docs/adding-an-entity.md
     @require_http_methods(["GET", "POST"])
     def unit_update_view(request, pk):
         unit = UNIT.get_for_change(request.user, pk)
-        form = UnitForm(request.POST or None, instance=copy.copy(unit), user=request.user)
-        return crud.update_page(request, UNIT, unit, form, saved=_("Đã lưu “%(obj)s”."), ...)
+        return crud.update_page(request, UNIT, unit, UnitForm, saved=_("Đã lưu “%(obj)s”."), ...)
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -207,8 +207,9 @@ def form_page(
 def create_page(
     request: HttpRequest,
     entity: Entity[M],
-    form: VersionedModelForm,
+    form_class: type[VersionedModelForm],
     *,
+    initial: dict[str, Any] | None = None,
     saved: str,
     title: str,
     breadcrumbs: Crumbs,
@@ -218,6 +219,7 @@ def create_page(
 
     `breadcrumbs` lead to where the record is added; "Thêm mới" is appended.
     """
+    form = form_class(request.POST or None, user=request.user, initial=initial)
     return form_page(
         request,
         form,
@@ -233,7 +235,7 @@ def update_page(
     request: HttpRequest,
     entity: Entity[M],
     obj: M,
-    form: VersionedModelForm,
+    form_class: type[VersionedModelForm],
     *,
     saved: str,
     title: str,
@@ -243,6 +245,9 @@ def update_page(
 
     `title` may name the record as `%(obj)s`; `breadcrumbs` lead to it, "Sửa" is appended.
     """
+    # The form edits a copy: validation writes into its instance, and the title, breadcrumbs and
+    # the service must still see the record as stored.
+    form = form_class(request.POST or None, instance=copy.copy(obj), user=request.user)
     return form_page(
         request,
         form,

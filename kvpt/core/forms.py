@@ -6,9 +6,11 @@ Forms validate input and render it; the services decide (and re-check) what may 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.models import Classification
@@ -56,6 +58,27 @@ class VersionedModelForm(forms.ModelForm):
             self.fields["classification"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in Classification.choices if value <= clearance
             ]
+
+    def limit_choices(
+        self,
+        name: str,
+        queryset: QuerySet[Any],
+        *,
+        also_visible: QuerySet[Any] | None = None,
+        label: Callable[[Any], str] | None = None,
+    ) -> None:
+        """Offer in `name` only `queryset` (what the user may pick, from a selector).
+
+        On an edit, the present value is offered too when `also_visible` (what the user may see)
+        holds it: a record placed by someone above stays where it is instead of failing "required".
+        """
+        if self.instance.pk and also_visible is not None:
+            present = also_visible.filter(pk=getattr(self.instance, f"{name}_id"))
+            queryset = (queryset | present).distinct()
+        field: Any = self.fields[name]
+        field.queryset = queryset
+        if label is not None:
+            field.label_from_instance = label
 
     def validate_unique(self) -> None:
         """The service checks codes with a clearer message (and the database backs it up)."""

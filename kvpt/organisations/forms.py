@@ -100,11 +100,12 @@ class AgencyForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        areas = selectors.area_managed_list(user)
-        if self.instance.pk:
-            areas = (areas | selectors.area_list(user).filter(pk=self.instance.area_id)).distinct()
-        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
-        self.fields["area"].label_from_instance = _indented  # type: ignore[attr-defined]
+        self.limit_choices(
+            "area",
+            selectors.area_managed_list(user).order_by("path"),
+            also_visible=selectors.area_list(user),
+            label=_indented,
+        )
         parents = selectors.agency_list(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -123,12 +124,9 @@ class UnitForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        agencies = selectors.agency_managed_list(user)
-        if self.instance.pk:
-            agencies = (
-                agencies | selectors.agency_list(user).filter(pk=self.instance.agency_id)
-            ).distinct()
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.limit_choices(
+            "agency", selectors.agency_managed_list(user), also_visible=selectors.agency_list(user)
+        )
         parents = selectors.unit_list(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -144,11 +142,12 @@ class PersonForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        areas = selectors.area_managed_list(user)
-        if self.instance.pk:
-            areas = (areas | selectors.area_list(user).filter(pk=self.instance.area_id)).distinct()
-        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
-        self.fields["area"].label_from_instance = _indented  # type: ignore[attr-defined]
+        self.limit_choices(
+            "area",
+            selectors.area_managed_list(user).order_by("path"),
+            also_visible=selectors.area_list(user),
+            label=_indented,
+        )
 
 
 class PositionForm(forms.ModelForm):

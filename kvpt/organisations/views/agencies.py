@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -102,7 +100,8 @@ def agency_create_view(request: HttpRequest) -> HttpResponse:
     return crud.create_page(
         request,
         AGENCY,
-        AgencyForm(request.POST or None, user=user, initial={"area": area}),
+        AgencyForm,
+        initial={"area": area},
         saved=_("Đã thêm cơ quan “%(obj)s”."),
         title=_("Thêm cơ quan, tổ chức"),
         breadcrumbs=_crumbs(),
@@ -113,13 +112,12 @@ def agency_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agency_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    agency = AGENCY.get_for_change(user, pk)
+    agency = AGENCY.get_for_change(request.user, pk)
     return crud.update_page(
         request,
         AGENCY,
         agency,
-        AgencyForm(request.POST or None, instance=copy.copy(agency), user=user),
+        AgencyForm,
         saved=_("Đã lưu cơ quan “%(obj)s”."),
         title=_("Sửa cơ quan “%(obj)s”"),
         breadcrumbs=_crumbs(agency),

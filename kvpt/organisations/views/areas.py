@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.contrib import messages
@@ -130,7 +129,8 @@ def area_create_view(request: HttpRequest) -> HttpResponse:
     return crud.create_page(
         request,
         AREA,
-        AreaForm(request.POST or None, user=user, initial={"parent": parent}),
+        AreaForm,
+        initial={"parent": parent},
         saved=_("Đã thêm địa bàn “%(obj)s”."),
         title=_("Thêm địa bàn"),
         breadcrumbs=_area_crumbs(user, parent),
@@ -147,7 +147,7 @@ def area_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         AREA,
         area,
-        AreaForm(request.POST or None, instance=copy.copy(area), user=user),
+        AreaForm,
         saved=_("Đã lưu địa bàn “%(obj)s”."),
         title=_("Sửa địa bàn “%(obj)s”"),
         breadcrumbs=_area_crumbs(user, area),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.contrib import messages
@@ -108,7 +107,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     return crud.create_page(
         request,
         PERSON,
-        PersonForm(request.POST or None, user=user, initial={"area": area}),
+        PersonForm,
+        initial={"area": area},
         saved=_("Đã thêm “%(obj)s”."),
         title=_("Thêm cán bộ, cá nhân"),
         breadcrumbs=_crumbs(),
@@ -119,13 +119,12 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    person = PERSON.get_for_change(user, pk)
+    person = PERSON.get_for_change(request.user, pk)
     return crud.update_page(
         request,
         PERSON,
         person,
-        PersonForm(request.POST or None, instance=copy.copy(person), user=user),
+        PersonForm,
         saved=_("Đã lưu “%(obj)s”."),
         title=_("Sửa thông tin “%(obj)s”"),
         breadcrumbs=_crumbs(person),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -94,7 +92,8 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
     return crud.create_page(
         request,
         UNIT,
-        UnitForm(request.POST or None, user=user, initial={"agency": agency}),
+        UnitForm,
+        initial={"agency": agency},
         saved=_("Đã thêm đơn vị “%(obj)s”."),
         title=_("Thêm đơn vị, lực lượng"),
         breadcrumbs=_crumbs(),
@@ -105,13 +104,12 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    unit = UNIT.get_for_change(user, pk)
+    unit = UNIT.get_for_change(request.user, pk)
     return crud.update_page(
         request,
         UNIT,
         unit,
-        UnitForm(request.POST or None, instance=copy.copy(unit), user=user),
+        UnitForm,
         saved=_("Đã lưu đơn vị “%(obj)s”."),
         title=_("Sửa đơn vị “%(obj)s”"),
         breadcrumbs=_crumbs(unit),
