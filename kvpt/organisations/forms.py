@@ -63,6 +63,16 @@ def _indented(area: Area) -> str:
     return f"{'— ' * area.depth}{area.name} ({area.code})"
 
 
+def _limit_area(form: VersionedModelForm, user: Any) -> None:
+    """The `area` a record is placed in: one the user manages (or, on an edit, where it is)."""
+    form.limit_choices(
+        "area",
+        selectors.area_managed_list(user).order_by("path"),
+        also_visible=selectors.area_list(user),
+        label=_indented,
+    )
+
+
 class AreaSuccessionForm(forms.ModelForm):
     effective_on = vn_date_field(_("Ngày hiệu lực"), required=True)
 
@@ -100,12 +110,7 @@ class AgencyForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.limit_choices(
-            "area",
-            selectors.area_managed_list(user).order_by("path"),
-            also_visible=selectors.area_list(user),
-            label=_indented,
-        )
+        _limit_area(self, user)
         parents = selectors.agency_list(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -142,12 +147,7 @@ class PersonForm(VersionedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.limit_choices(
-            "area",
-            selectors.area_managed_list(user).order_by("path"),
-            also_visible=selectors.area_list(user),
-            label=_indented,
-        )
+        _limit_area(self, user)
 
 
 class PositionForm(forms.ModelForm):
