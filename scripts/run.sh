@@ -31,6 +31,9 @@ echo "==> Chạy tiến trình nền (django-tasks db_worker)"
 worker=$!
 server=""
 stop() {
+    # A second signal while stopping (make forwards one, the user sends another) must not cut
+    # this short: that would leave the server or the worker running without a parent.
+    trap '' INT TERM
     local pid
     for pid in $server $worker; do kill -TERM "$pid" 2>/dev/null || true; done
     # The worker finishes its current task first; do not wait for ever.
