@@ -37,7 +37,7 @@ def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         "core/history.html",
         {
             "object": obj,
-            "entries": history_entries(obj),
+            "entries": history_entries(obj, request.user),
             "page_classification": getattr(obj, "classification", 0),
             "breadcrumbs": [
                 (str(obj), getattr(obj, "get_absolute_url", lambda: "")()),
