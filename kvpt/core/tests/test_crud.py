@@ -67,6 +67,7 @@ def test_an_invalid_form_is_422_and_keeps_what_was_typed(
     )
     assert response.status_code == 422
     assert 'value="DV-THIEU-TEN"' in response.content.decode()
+    assert "Chưa lưu: 1 ô cần sửa" in response.content.decode()
     assert not Unit.objects.filter(code="DV-THIEU-TEN").exists()
 
 
