@@ -1,4 +1,5 @@
-"""The scope matrix for every object type: outsider 404, anonymous login/401, higher level 200.
+"""The scope matrix for every object type: outsider 404, no role 403, anonymous login/401,
+higher level 200, on the history, detail and edit pages and the API.
 
 The object types are not listed by hand: they are read from the history registry (every scoped
 domain model registers its selector there), so a new model is covered as soon as it is registered -
@@ -161,3 +162,49 @@ def test_the_owner_sees_it(label: str, world: World, client_for: Callable[[Any],
     obj = _object(world, label)
     if label in _REGISTRY:
         assert client_for(world.alice).get(_history_url(label, obj.pk)).status_code == 200
+
+
+# label -> the UI's edit page; every kind of record people edit in the UI must be listed here.
+EDIT_URLS: dict[str, str] = {
+    "organisations.area": "organisations:area_update",
+    "organisations.agency": "organisations:agency_update",
+    "organisations.unit": "organisations:unit_update",
+    "organisations.person": "organisations:person_update",
+    "accounts.membership": "accounts:membership_edit",
+    "exercises.exercise": "exercises:edit",
+}
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_the_outsider_gets_404_on_the_detail_and_edit_pages(
+    label: str, world: World, client_for: Callable[[Any], Client]
+) -> None:
+    obj = _object(world, label)
+    client = client_for(world.charlie)
+    if hasattr(obj, "get_absolute_url"):
+        assert client.get(obj.get_absolute_url()).status_code == 404, label
+    if label in EDIT_URLS:
+        assert client.get(reverse(EDIT_URLS[label], args=[obj.pk])).status_code == 404, label
+
+
+@pytest.mark.parametrize("label", sorted(EDIT_URLS))
+def test_a_member_without_the_role_gets_403_on_the_edit_page_and_the_api(
+    label: str,
+    world: World,
+    client_for: Callable[[Any], Client],
+    api_client_for: Callable[[Any], Client],
+) -> None:
+    """bob observes Lang Chánh: he sees these records and may change none of them."""
+    obj = _object(world, label)
+    if hasattr(obj, "get_absolute_url"):
+        assert client_for(world.bob).get(obj.get_absolute_url()).status_code == 200, label
+    edit = client_for(world.bob).get(reverse(EDIT_URLS[label], args=[obj.pk]))
+    assert edit.status_code == 403, label
+    if label in API_PATHS:
+        patch = api_client_for(world.bob).patch(
+            API_PATHS[label].format(pk=obj.pk),
+            {"version": obj.version},
+            content_type="application/json",
+        )
+        assert patch.status_code == 403, (label, patch.content)
+        assert patch.json()["code"] == "permission_denied"
