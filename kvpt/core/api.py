@@ -128,6 +128,9 @@ def _localised_message(error: dict[str, Any]) -> str:
     if template is None:
         return str(error.get("msg", _("Giá trị không hợp lệ.")))
     context = dict(error.get("ctx") or {})
+    if isinstance(context.get("expected"), str):
+        # pydantic lists choices in English ("'a', 'b' or 'c'"); a plain list reads in any language.
+        context["expected"] = context["expected"].replace("' or '", "', '")
     context.setdefault("msg", str(error.get("msg", "")).removeprefix("Value error, "))
     try:
         return str(template).format(**context)

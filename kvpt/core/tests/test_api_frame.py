@@ -117,3 +117,17 @@ def test_field_errors_follow_the_chosen_language(world: World, client_for: Clien
     response = client.post("/api/v1/exercises", {}, content_type="application/json")
     messages = {error["field"]: error["message"] for error in response.json()["errors"]}
     assert messages["code"] == "This field is required."
+
+
+def test_a_wrong_choice_lists_the_choices_without_english_words(
+    world: World, client_for: ClientFor
+) -> None:
+    response = client_for(world.alice).post(
+        "/api/v1/units",
+        {"code": "DV-X", "name": "Trung đội", "kind": "khong-co", "agency_id": world.agency.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    message = {e["field"]: e["message"] for e in response.json()["errors"]}["kind"]
+    assert message.startswith("Giá trị không hợp lệ; chọn một trong: 'reserve', 'militia'")
+    assert " or " not in message
