@@ -26,19 +26,25 @@ from kvpt.accounts.schemas import (
     MembershipOut,
     MembershipPatch,
     MeOut,
+    PasswordIn,
     TokenCreatedOut,
     TokenIn,
     TokenOut,
+    UserDetailOut,
     UserOut,
+    UserPatch,
 )
 from kvpt.accounts.selectors import (
+    active_token_count,
     manages_memberships_somewhere,
     membership_list,
     token_list,
     two_factor_required,
     user_list,
+    user_memberships,
 )
 from kvpt.core.api import ErrorOut, PagePagination
+from kvpt.core.api_crud import UPDATE_ERRORS, WRITE_ERRORS, reference
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
 
@@ -104,8 +110,14 @@ def tokens_create(request: HttpRequest, payload: TokenIn) -> Any:
             },
             status=403,
         )
+    verified = getattr(user, "is_verified", None)
     token, raw = services.token_create(
-        user=user, name=payload.name, expires_at=payload.expires_at, actor=user
+        user=user,
+        name=payload.name,
+        expires_at=payload.expires_at,
+        # Only a session carries the second factor; a bearer call never does.
+        with_otp=not is_bearer_request(request) and bool(verified and verified()),
+        actor=user,
     )
     body = TokenOut.from_orm(token).dict()
     body["key"] = raw
@@ -233,3 +245,120 @@ def users_list(request: HttpRequest) -> QuerySet[User]:
     if not manages_memberships_somewhere(actor):
         raise PermissionDenied(_("Chỉ quản trị viên mới xem được danh sách người dùng."))
     return user_list(actor)
+
+
+def _viewable_user(actor: Any, user_id: int) -> User:
+    target = get_visible_or_404(user_list(actor), pk=user_id)
+    if not services.can_view_user(actor, target):
+        raise PermissionDenied(_("Bạn không quản trị phân quyền nào của người dùng này."))
+    return target
+
+
+def _user_detail(actor: Any, target: User) -> dict[str, Any]:
+    target = User.objects.select_related("person").get(pk=target.pk)
+    return {
+        **{
+            name: getattr(target, name)
+            for name in ("id", "username", "first_name", "last_name", "email", "clearance")
+        },
+        **{name: getattr(target, name) for name in ("is_active", "person_id", "version")},
+        "full_name": target.get_full_name(),
+        "clearance_label": str(target.get_clearance_display()),
+        "person": target.person.code if target.person_id and target.person else None,
+        "last_login": target.last_login,
+        "memberships": user_memberships(actor, target),
+        "active_tokens": active_token_count(target),
+        "two_factor_enabled": services.has_confirmed_device(target),
+        "two_factor_required": two_factor_required(target),
+    }
+
+
+@router.get(
+    "/users/{user_id}",
+    response={200: UserDetailOut, **ERRORS},
+    summary="Một người dùng (cho quản trị viên của một vai trò của họ)",
+)
+def users_get(request: HttpRequest, user_id: int) -> Any:
+    actor = _actor(request)
+    return _user_detail(actor, _viewable_user(actor, user_id))
+
+
+@router.patch(
+    "/users/{user_id}",
+    response={200: UserDetailOut, **UPDATE_ERRORS},
+    summary="Sửa người dùng (họ tên, thư điện tử, cán bộ, mức tiếp cận, trạng thái)",
+)
+def users_update(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+    from kvpt.organisations.selectors import person_list
+
+    actor = _actor(request)
+    target = _viewable_user(actor, user_id)
+    data = payload.model_dump(exclude_unset=True)
+    version = data.pop("version")
+    changes = {
+        name: value
+        for name, value in data.items()
+        if name in {"first_name", "last_name", "email", "clearance", "is_active"}
+    }
+    for name in ("first_name", "last_name", "email"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    for name in ("clearance", "is_active"):
+        if name in changes and changes[name] is None:
+            changes.pop(name)
+    if data.get("unlink_person"):
+        changes["person"] = None
+    else:
+        changes |= reference(data, "person", person_list(actor), _("cán bộ"), current=target)
+    updated = services.user_update(
+        user=target, changes=changes, expected_version=version, actor=actor
+    )
+    return _user_detail(actor, updated)
+
+
+@router.post(
+    "/users/{user_id}/password",
+    response={204: None, **WRITE_ERRORS},
+    summary="Đặt mật khẩu mới cho người dùng (kết thúc mọi phiên của họ)",
+)
+def users_set_password(request: HttpRequest, user_id: int, payload: PasswordIn) -> Any:
+    actor = _actor(request)
+    target = _viewable_user(actor, user_id)
+    services.user_set_password(user=target, password=payload.password, actor=actor)
+    return Status(204, None)
+
+
+@router.post(
+    "/users/{user_id}/deactivate",
+    response={200: UserDetailOut, **UPDATE_ERRORS},
+    summary="Vô hiệu hóa người dùng (thu hồi khóa API, kết thúc mọi phiên)",
+)
+def users_deactivate(request: HttpRequest, user_id: int) -> Any:
+    actor = _actor(request)
+    target = _viewable_user(actor, user_id)
+    updated = services.user_set_active(user=target, active=False, actor=actor)
+    return _user_detail(actor, updated)
+
+
+@router.post(
+    "/users/{user_id}/activate",
+    response={200: UserDetailOut, **UPDATE_ERRORS},
+    summary="Kích hoạt lại người dùng",
+)
+def users_activate(request: HttpRequest, user_id: int) -> Any:
+    actor = _actor(request)
+    target = _viewable_user(actor, user_id)
+    updated = services.user_set_active(user=target, active=True, actor=actor)
+    return _user_detail(actor, updated)
+
+
+@router.post(
+    "/users/{user_id}/two-factor/reset",
+    response={200: UserDetailOut, **WRITE_ERRORS},
+    summary="Đặt lại xác thực hai lớp của người dùng (xóa thiết bị và mã dự phòng)",
+)
+def users_reset_two_factor(request: HttpRequest, user_id: int) -> Any:
+    actor = _actor(request)
+    target = _viewable_user(actor, user_id)
+    updated = services.user_reset_two_factor(user=target, actor=actor)
+    return _user_detail(actor, updated)

@@ -197,3 +197,151 @@ class UserCreateForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+ACTIVE_CHOICES = [("", _("Tất cả")), ("1", _("Đang hoạt động")), ("0", _("Đã vô hiệu hóa"))]
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm"),
+        required=False,
+        help_text=_("Tên đăng nhập, họ tên hoặc thư điện tử; không cần gõ dấu."),
+    )
+    role = forms.ChoiceField(label=_("Vai trò"), required=False)
+    area: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Địa bàn"), queryset=None, required=False
+    )
+    active = forms.ChoiceField(label=_("Trạng thái"), choices=ACTIVE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Tất cả")), *Role.choices]  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].empty_label = _("Tất cả")  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The keyword arguments of selectors.user_search; a wrong value filters nothing."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        active = {"1": True, "0": False}.get(data.get("active") or "")
+        return {
+            "q": data.get("q") or "",
+            "role": data.get("role") or "",
+            "area": data.get("area"),
+            "active": active,
+        }
+
+
+class UserEditForm(forms.Form):
+    """An admin edits another user; the linked person and the clearance are limited to theirs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    last_name = forms.CharField(label=_("Họ và tên đệm"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Tên"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Cán bộ"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Cán bộ trong danh bạ ứng với tài khoản này (chỉ cán bộ trong phạm vi của bạn)."
+        ),
+    )
+    clearance = forms.TypedChoiceField(
+        label=_("Mức được tiếp cận bí mật"),
+        coerce=int,
+        help_text=_("Không cao hơn mức của chính bạn."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Đang hoạt động"),
+        required=False,
+        help_text=_(
+            "Bỏ chọn để vô hiệu hóa: người dùng bị đăng xuất và mọi khóa API của họ bị thu hồi."
+        ),
+    )
+
+    def __init__(self, *args: Any, actor: Any, target: User, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": target.version,
+                "last_name": target.last_name,
+                "first_name": target.first_name,
+                "email": target.email,
+                "person": target.person_id,
+                "clearance": target.clearance,
+                "is_active": target.is_active,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        from kvpt.organisations.selectors import person_list
+
+        self.target = target
+        people = person_list(actor).order_by("full_name", "code")
+        if target.person_id:
+            # The present link stays selectable even when someone above made it.
+            people = people | people.model._default_manager.filter(pk=target.person_id)
+            people = people.distinct()
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        ceiling = max_clearance_for(actor)
+        self.fields["clearance"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in Classification.choices
+            if value <= ceiling or value == target.clearance
+        ]
+
+    @property
+    def expected_version(self) -> int | None:
+        value = self.cleaned_data.get("version")
+        return int(value) if value else None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields whose value differs from the stored user (what the service changes)."""
+        data = self.cleaned_data
+        wanted = {
+            "last_name": data.get("last_name") or "",
+            "first_name": data.get("first_name") or "",
+            "email": data.get("email") or "",
+            "person": data.get("person"),
+            "clearance": data["clearance"],
+            "is_active": bool(data.get("is_active")),
+        }
+        return {
+            name: value
+            for name, value in wanted.items()
+            if (value.pk if name == "person" and value is not None else value)
+            != getattr(self.target, "person_id" if name == "person" else name)
+        }
+
+
+class UserPasswordForm(forms.Form):
+    """An admin sets a new password for a user who lost theirs."""
+
+    password1 = forms.CharField(
+        label=_("Mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Ít nhất 8 ký tự, không quá giống tên đăng nhập, không toàn chữ số, không phải mật "
+            "khẩu phổ biến. Người dùng bị đăng xuất khỏi mọi phiên."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("Hai lần nhập mật khẩu không khớp."))
+        return data
+
+
+class UserConfirmForm(forms.Form):
+    """A confirmation (deactivate, reactivate, reset two-factor) with the version it opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kvpt.core.models import Classification, TimeStampedModel, VersionedModel
+from kvpt.core.text import fold
 
 
 class Role(models.TextChoices):
@@ -51,7 +54,15 @@ class User(AbstractUser):
         choices=Classification.choices,
         default=Classification.UNCLASSIFIED,
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], user_related_name="+")
+    # Rises with every edit made through kvpt.accounts.services, so a stale admin form is refused.
+    # A field rather than the latest history record's id: logins, password resets and two-factor
+    # resets also write history records, and must not make an open edit form look stale.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    # Folded username and names, for accent-insensitive search ("duc" finds "Đức").
+    search_text = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "search_text"], user_related_name="+"
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -60,6 +71,36 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    def folded_text(self) -> str:
+        return fold(" ".join([self.username, self.last_name, self.first_name, self.email]))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every save path (admin, createsuperuser, services) keeps the search copy current.
+        self.search_text = self.folded_text()[:500]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & SEARCHED_USER_FIELDS:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        # A login writes only last_login, which history leaves out: no empty record per login.
+        # (simple-history skips while the attribute exists, whatever its value.)
+        skip = (
+            update_fields is not None
+            and set(update_fields) <= {"last_login"}
+            and not hasattr(self, "skip_history_when_saving")
+        )
+        if skip:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if skip:
+                del self.skip_history_when_saving
+
+
+SEARCHED_USER_FIELDS = frozenset({"username", "first_name", "last_name", "email"})
 
 
 class Membership(VersionedModel):
@@ -153,6 +194,15 @@ class ApiToken(TimeStampedModel):
     expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    created_with_otp = models.BooleanField(
+        _("tạo từ phiên đã xác thực hai lớp"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Khóa tạo khi chưa nhập mã OTP ngừng hoạt động khi vai trò của người dùng bắt buộc "
+            "xác thực hai lớp."
+        ),
+    )
     history = HistoricalRecords(excluded_fields=["last_used_at", "key_hash"])
 
     class Meta:
@@ -175,5 +225,25 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
+        """Not revoked, not expired, and not outrun by a two-factor rule made after it.
+
+        A token made from a session that had not passed OTP stops working while its owner must use
+        two-factor (Area.require_two_factor on a subtree where they hold a privileged role): it
+        could otherwise stand in for the second factor. The bearer authentication calls this on
+        every request (one query for such tokens, none for tokens made with OTP); lists of one
+        user's tokens carry `owner_needs_otp` from kvpt.accounts.selectors.token_list instead.
+        """
         now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        if self.revoked_at is not None or (self.expires_at is not None and self.expires_at <= now):
+            return False
+        if self.created_with_otp:
+            return True
+        return not self.owner_needs_otp_now()
+
+    def owner_needs_otp_now(self) -> bool:
+        known = getattr(self, "owner_needs_otp", None)
+        if known is not None:
+            return bool(known)
+        from kvpt.accounts.selectors import two_factor_required
+
+        return two_factor_required(self.user)

@@ -136,3 +136,43 @@ class TokenCreatedOut(TokenOut):
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     expires_at: dt.datetime | None = Field(None, description="Bỏ trống: không hết hạn.")
+
+
+class UserDetailOut(Schema):
+    """One user as their admin sees it (built as a dict by kvpt.accounts.api._user_detail)."""
+
+    id: int
+    username: str
+    full_name: str
+    first_name: str
+    last_name: str
+    email: str
+    clearance: int
+    clearance_label: str
+    is_active: bool
+    person: str | None = Field(None, description="Mã cán bộ liên kết.")
+    person_id: int | None = None
+    version: int = Field(description="Gửi lại khi sửa; nếu người khác đã sửa sau đó, trả về 409.")
+    last_login: dt.datetime | None = None
+    memberships: list[MembershipBrief] = Field(
+        description="Các vai trò của người dùng trong phạm vi của người gọi."
+    )
+    active_tokens: int = Field(description="Số khóa API đang dùng được.")
+    two_factor_enabled: bool
+    two_factor_required: bool
+
+
+class UserPatch(Schema):
+    version: int = Field(..., ge=1, description="Phiên bản đã đọc; sai lệch -> 409.")
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    person_id: int | None = Field(None, description="Cán bộ liên kết (id); hoặc `person_code`.")
+    person_code: str | None = Field(None, max_length=64)
+    unlink_person: bool = Field(False, description="true: bỏ liên kết với cán bộ.")
+    clearance: int | None = Field(None, ge=0, le=3)
+    is_active: bool | None = None
+
+
+class PasswordIn(Schema):
+    password: str = Field(min_length=1, max_length=128, description="Mật khẩu mới.")

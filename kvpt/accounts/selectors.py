@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from kvpt.accounts.models import TWO_FACTOR_ROLES, ApiToken, Membership, User
+from kvpt.core.filters import matching
 from kvpt.core.scope import get_scope, restrict
 
 
@@ -40,6 +41,56 @@ def user_list(user: Any) -> QuerySet[User]:
     return User.objects.select_related("person").filter(Exists(visible)).order_by("username")
 
 
+def user_search(
+    user: Any,
+    *,
+    q: str = "",
+    role: str = "",
+    area: Any = None,
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """The user list of an admin: filtered, with the memberships the reader sees prefetched.
+
+    `q` matches username, names and e-mail without accents ("duc" finds "Đức"); `role` and `area`
+    (an Area the reader sees) match through memberships the reader can see, so a filter never
+    reveals a grant outside the reader's scope. Two queries whatever the number of rows.
+    """
+    visible = membership_list(user)
+    qs = matching(user_list(user), q)
+    if role:
+        qs = qs.filter(Exists(visible.filter(user_id=OuterRef("pk"), role=role)))
+    if area is not None:
+        under = Q(area__path__startswith=area.path) | Q(exercise__area__path__startswith=area.path)
+        qs = qs.filter(Exists(visible.filter(under, user_id=OuterRef("pk"))))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    shown = visible.select_related("area", "exercise").order_by("role", "pk")
+    return qs.prefetch_related(
+        Prefetch("memberships", queryset=shown, to_attr="visible_memberships")
+    )
+
+
+def user_memberships(user: Any, target: User) -> list[Membership]:
+    """Every grant `target` holds that `user` can see (what the detail page lists)."""
+    return list(
+        membership_list(user)
+        .filter(user_id=target.pk)
+        .select_related("area", "area__level", "exercise")
+        .order_by("role", "pk")
+    )
+
+
+def active_token_count(target: User) -> int:
+    """How many of `target`'s API tokens would authenticate now (see ApiToken.is_active)."""
+    now = timezone.now()
+    tokens = ApiToken.objects.filter(user_id=target.pk, revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    if two_factor_required(target):
+        tokens = tokens.filter(created_with_otp=True)
+    return tokens.count()
+
+
 def manages_memberships_somewhere(user: Any) -> bool:
     """Whether the user administers grants anywhere (the user list and grant pages are theirs)."""
     from kvpt.accounts.rules import DIRECTORY_ADMINS
@@ -57,7 +108,13 @@ def token_list(user: Any) -> QuerySet[ApiToken]:
     """The user's own API tokens, newest first (nobody lists anyone else's)."""
     if not getattr(user, "is_authenticated", False):
         return ApiToken.objects.none()
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+    # One two-factor check for the whole list instead of one per token (ApiToken.is_active).
+    needs_otp = Value(two_factor_required(user), output_field=BooleanField())
+    return (
+        ApiToken.objects.filter(user_id=user.pk)
+        .annotate(owner_needs_otp=needs_otp)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def two_factor_required(user: Any) -> bool:

@@ -21,5 +21,17 @@ urlpatterns = [
     path("memberships/new/", views.membership_create, name="membership_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("memberships/<int:pk>/delete/", views.membership_delete, name="membership_delete"),
+    path("users/", views.user_list_view, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/activate/", views.user_activate, name="user_activate"),
+    path(
+        "users/<int:pk>/two-factor-reset/",
+        views.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
+    path("users/<int:pk>/history/", views.user_history, name="user_history"),
 ]

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,17 +33,27 @@ from kvpt.accounts.forms import (
     MembershipForm,
     OtpCodeForm,
     TokenCreateForm,
+    UserConfirmForm,
     UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    UserPasswordForm,
 )
 from kvpt.accounts.middleware import OTP_EXPECTED_SESSION_KEY
-from kvpt.accounts.models import Membership, Role
+from kvpt.accounts.models import Membership, Role, User
 from kvpt.accounts.selectors import (
+    active_token_count,
     manages_memberships_somewhere,
     membership_list,
     token_list,
     two_factor_required,
+    user_list,
+    user_memberships,
+    user_search,
 )
+from kvpt.core import crud
 from kvpt.core.crud import apply_service_errors
+from kvpt.core.history import history_entries
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
 from kvpt.core.services import ConcurrentEditError
@@ -121,6 +131,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "two_factor_enrolled": services.has_confirmed_device(user),
             "two_factor_required": two_factor_required(user),
             "two_factor_verified": _is_verified(request),
+            "manages_users": manages_memberships_somewhere(user),
             "breadcrumbs": [(_("Tài khoản của tôi"), None)],
         },
     )
@@ -139,6 +150,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
+                with_otp=_is_verified(request),
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -480,7 +492,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Đã tạo người dùng “%(name)s”.") % {"name": created.username}
             )
-            return redirect(f"{reverse('accounts:membership_list')}?user={created.username}")
+            return redirect(created.get_absolute_url())
     return render_page(
         request,
         "accounts/user_form.html",
@@ -488,5 +500,248 @@ def user_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "roles": Role,
             "breadcrumbs": _membership_breadcrumbs(_("Tạo người dùng")),
+        },
+    )
+
+
+# --- Managing users (admins) ---------------------------------------------------------------------
+#
+# A user is reached through selectors.user_list (404 outside scope), then
+# services.can_view_user (403 for a reader who administers none of the user's grants); every change
+# goes through a service, which checks services.user_management_refusal again.
+
+
+def _user_crumbs(user: User | None = None) -> list[tuple[str, str | None]]:
+    crumbs: list[tuple[str, str | None]] = [(_("Người dùng"), reverse("accounts:user_list"))]
+    if user is not None:
+        crumbs.append((str(user), user.get_absolute_url()))
+    return crumbs
+
+
+def _viewable_user(request: HttpRequest, pk: int) -> User:
+    target = get_visible_or_404(user_list(request.user), pk=pk)
+    if not services.can_view_user(request.user, target):
+        raise PermissionDenied(_("Bạn không quản trị phân quyền nào của người dùng này."))
+    return target
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    target = _viewable_user(request, pk)
+    services.require_manage_user(request.user, target)
+    return target
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    from kvpt.organisations.selectors import area_list
+
+    if not manages_memberships_somewhere(request.user):
+        raise PermissionDenied(_("Chỉ quản trị viên mới xem được danh sách người dùng."))
+    form = UserFilterForm(request.GET or None, areas=area_list(request.user))
+    users = user_search(request.user, **form.filters())
+    return render_page(
+        request,
+        "accounts/user_list.html",
+        {
+            "page_obj": paginate(request, users),
+            "filter_form": form,
+            "breadcrumbs": [(_("Người dùng"), None)],
+        },
+        partial="accounts/partials/user_rows.html",
+    )
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _viewable_user(request, pk)
+    refusal = services.user_management_refusal(request.user, target)
+    can_manage = refusal is None
+    return render_page(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "memberships": user_memberships(request.user, target),
+            "token_count": active_token_count(target),
+            "two_factor_enrolled": services.has_confirmed_device(target),
+            "two_factor_required": two_factor_required(target),
+            "refusal": refusal,
+            "is_self": target.pk == request.user.pk,
+            "can_manage": can_manage,
+            "edit_url": reverse("accounts:user_edit", args=[target.pk]) if can_manage else None,
+            "delete_url": None,
+            "history_url": reverse("accounts:user_history", args=[target.pk]),
+            "breadcrumbs": [*_user_crumbs(), (str(target), None)],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    form = UserEditForm(request.POST or None, actor=request.user, target=target)
+    return crud.form_page(
+        request,
+        form,
+        save=lambda: services.user_update(
+            user=target,
+            changes=form.changes(),
+            expected_version=form.expected_version,
+            actor=request.user,
+        ),
+        saved=_("Đã lưu người dùng “%(obj)s”."),
+        title=_("Sửa người dùng “%(obj)s”") % {"obj": target},
+        breadcrumbs=[*_user_crumbs(target), (_("Sửa"), None)],
+        cancel_url=target.get_absolute_url(),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    form = UserPasswordForm(request.POST or None)
+
+    def save() -> User:
+        try:
+            return services.user_set_password(
+                user=target, password=form.cleaned_data["password1"], actor=request.user
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "password" in exc.error_dict:
+                raise ValidationError({"password1": exc.error_dict["password"]}) from exc
+            raise
+
+    return crud.form_page(
+        request,
+        form,
+        save=save,
+        saved=_("Đã đặt mật khẩu mới cho “%(obj)s”; mọi phiên đăng nhập của họ đã kết thúc."),
+        title=_("Đặt mật khẩu mới cho “%(obj)s”") % {"obj": target},
+        breadcrumbs=[*_user_crumbs(target), (_("Đặt mật khẩu mới"), None)],
+        cancel_url=target.get_absolute_url(),
+    )
+
+
+def _user_confirm_page(
+    request: HttpRequest,
+    target: User,
+    *,
+    action: Any,
+    title: str,
+    explanation: str,
+    button: str,
+    done: str,
+    danger: bool = True,
+) -> HttpResponse:
+    """Confirm, then run `action(expected_version)`: 409 when the user changed meanwhile."""
+    form = UserConfirmForm(
+        request.POST if request.method == "POST" else None, initial={"version": target.version}
+    )
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data.get("version"))
+        except ConcurrentEditError as exc:
+            error, status = exc.messages[0], 409
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 422
+        else:
+            messages.success(request, done % {"obj": target})
+            return redirect(target.get_absolute_url())
+    return render_page(
+        request,
+        "accounts/user_confirm.html",
+        {
+            "target": target,
+            "form": form,
+            "error": error,
+            "title": title % {"obj": target},
+            "explanation": explanation,
+            "button": button,
+            "danger": danger,
+            "breadcrumbs": [*_user_crumbs(target), (title % {"obj": target}, None)],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    return _user_confirm_page(
+        request,
+        target,
+        action=lambda version: services.user_set_active(
+            user=target, active=False, expected_version=version, actor=request.user
+        ),
+        title=_("Vô hiệu hóa “%(obj)s”"),
+        explanation=_(
+            "Người dùng sẽ không đăng nhập được, bị đăng xuất khỏi mọi phiên, và mọi khóa API của "
+            "họ bị thu hồi. Vai trò được phân vẫn giữ nguyên; có thể kích hoạt lại sau."
+        ),
+        button=_("Vô hiệu hóa"),
+        done=_("Đã vô hiệu hóa “%(obj)s”."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    return _user_confirm_page(
+        request,
+        target,
+        action=lambda version: services.user_set_active(
+            user=target, active=True, expected_version=version, actor=request.user
+        ),
+        title=_("Kích hoạt lại “%(obj)s”"),
+        explanation=_(
+            "Người dùng đăng nhập lại được bằng mật khẩu hiện có. Các khóa API đã thu hồi không "
+            "dùng lại được."
+        ),
+        button=_("Kích hoạt lại"),
+        done=_("Đã kích hoạt lại “%(obj)s”."),
+        danger=False,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _managed_user(request, pk)
+    return _user_confirm_page(
+        request,
+        target,
+        action=lambda _version: services.user_reset_two_factor(user=target, actor=request.user),
+        title=_("Đặt lại xác thực hai lớp của “%(obj)s”"),
+        explanation=_(
+            "Xóa ứng dụng xác thực và mọi mã dự phòng của người dùng (khi họ mất điện thoại). Họ "
+            "bị đăng xuất; nếu vai trò của họ bắt buộc xác thực hai lớp, lần đăng nhập sau họ phải "
+            "đăng ký lại. Việc đặt lại được ghi vào lịch sử."
+        ),
+        button=_("Đặt lại"),
+        done=_("Đã đặt lại xác thực hai lớp của “%(obj)s”."),
+    )
+
+
+@login_required
+def user_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed the account and when; only for those who may open the user's page.
+
+    Not in kvpt.core.history's registry, whose rule is "whoever sees the object": every observer
+    of a subtree sees its users' grants, but a user's clearance, activation and resets are the
+    admins' business.
+    """
+    target = _viewable_user(request, pk)
+    return render_page(
+        request,
+        "core/history.html",
+        {
+            "object": target,
+            "entries": history_entries(target, request.user),
+            "breadcrumbs": [*_user_crumbs(target), (_("Lịch sử thay đổi"), None)],
         },
     )

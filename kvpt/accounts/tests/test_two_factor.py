@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kvpt.accounts import services
-from kvpt.accounts.models import Role
+from kvpt.accounts.models import ApiToken, Role
 from kvpt.accounts.selectors import two_factor_required
 from kvpt.core.testing.factories import grant
 from kvpt.core.testing.world import World
@@ -227,7 +227,12 @@ def test_a_token_cannot_mint_tokens_where_two_factor_is_required(
     world: World, api_client_for: Callable[[Any], Client]
 ) -> None:
     require_on(world.district)
-    client = api_client_for(world.alice)
+    # A token made from a verified session (one made without OTP would not authenticate at all).
+    raw, prefix, digest = ApiToken.generate()
+    ApiToken.objects.create(
+        user=world.alice, name="otp", key_prefix=prefix, key_hash=digest, created_with_otp=True
+    )
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
     assert client.get("/api/v1/me").status_code == 200
     response = client.post(
         "/api/v1/tokens", json.dumps({"name": "x"}), content_type="application/json"
