@@ -632,3 +632,29 @@ def test_a_signed_in_user_without_admin_access_gets_403_not_a_loop(
     world: World, client_for: Callable[[Any], Client]
 ) -> None:
     assert client_for(world.alice).get("/admin/login/").status_code == 403
+
+
+def test_a_person_linked_from_above_stays_linked_when_the_admin_edits_other_fields(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    elsewhere = PersonFactory.create(area=world.sibling)
+    services.user_update(
+        user=world.bob, changes={"person": elsewhere}, expected_version=None, actor=world.admin
+    )
+    bob = User.objects.get(pk=world.bob.pk)
+    client = client_for(world.alice)
+    url = reverse("accounts:user_edit", args=[bob.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "version": bob.version,
+            "first_name": "Bình",
+            "person": elsewhere.pk,
+            "clearance": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert (bob.first_name, bob.person_id) == ("Bình", elsewhere.pk)
