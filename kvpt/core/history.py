@@ -106,7 +106,7 @@ def _field(model: type[Model], name: str) -> Any:
 
 def _foreign_key(model: type[Model], name: str) -> Any:
     field = _field(model, name)
-    return field if field is not None and field.many_to_one else None
+    return field if field is not None and (field.many_to_one or field.one_to_one) else None
 
 
 def _label(model: type[Model], name: str) -> str:
