@@ -40,10 +40,18 @@ HOW_TO_FIX = (
     "(no empty msgstr, no `#, fuzzy`) and commit django.po with django.mo."
 )
 
-needs_gettext = pytest.mark.skipif(
-    shutil.which("xgettext") is None or shutil.which("msgfmt") is None,
-    reason="GNU gettext (Debian package gettext) is not installed",
-)
+@pytest.fixture
+def gettext_tools() -> None:
+    """GNU gettext is part of the test setup (`make test` installs it): missing is a failure."""
+    if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
+        pytest.fail(
+            "GNU gettext (Debian package gettext) is not installed: run `make test` as root or "
+            "`apt-get install gettext`.",
+            pytrace=False,
+        )
+
+
+needs_gettext = pytest.mark.usefixtures("gettext_tools")
 
 
 def _vietnamese_only_letters() -> frozenset[str]:
