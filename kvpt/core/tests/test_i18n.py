@@ -40,6 +40,7 @@ HOW_TO_FIX = (
     "(no empty msgstr, no `#, fuzzy`) and commit django.po with django.mo."
 )
 
+
 @pytest.fixture
 def gettext_tools() -> None:
     """GNU gettext is part of the test setup (`make test` installs it): missing is a failure."""
