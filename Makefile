@@ -74,6 +74,7 @@ bench: setup
 
 messages: setup
 	$(RUN) python manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*'
+	$(RUN) python scripts/po_fill.py
 	$(RUN) python manage.py compilemessages -l en --ignore=.venv --ignore=var
 
 clean:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kvpt.accounts",
     "kvpt.organisations",
     "kvpt.exercises",
+    "kvpt.preparation",
     "kvpt.cli",
 ]
 

@@ -50,6 +50,39 @@ class ClassifiedModel(models.Model):
         return self.classification > Classification.UNCLASSIFIED
 
 
+class IllustrativeModel(models.Model):
+    """A record whose figures may be made up for the demo: reports footnote them as illustrative."""
+
+    is_illustrative = models.BooleanField(
+        _("số liệu minh họa"),
+        default=False,
+        help_text=_(
+            "Đánh dấu khi số liệu không lấy từ hồ sơ thật; báo cáo sẽ chú thích là minh họa."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ExerciseOwned(models.Model):
+    """A record that belongs to one exercise.
+
+    Every write through kvpt.core.services raises the exercise's `revision` (reports compare it to
+    tell when they are stale) and is refused once the exercise is closed, unless the model says it
+    stays writable then (follow-up actions). Subclasses name the exercise with `owning_exercise_id`.
+    """
+
+    # Follow-up actions are the one kind of record still written after an exercise is closed.
+    writable_when_closed: bool = False
+
+    class Meta:
+        abstract = True
+
+    def owning_exercise_id(self) -> int | None:
+        return getattr(self, "exercise_id", None)
+
+
 class AccessLog(models.Model):
     """One read (view, download, export) of a classified record, kept for the security officer."""
 

@@ -9,7 +9,11 @@ class ExercisesConfig(AppConfig):
 
     def ready(self) -> None:
         from kvpt.core.history import register_history
-        from kvpt.exercises.models import Exercise
-        from kvpt.exercises.selectors import exercise_list
+        from kvpt.exercises import models, selectors
 
-        register_history(Exercise, exercise_list)
+        register_history(models.Exercise, selectors.exercise_list)
+        register_history(models.Phase, selectors.phase_list)
+        register_history(models.Content, selectors.content_list)
+        register_history(models.Milestone, selectors.milestone_list)
+        register_history(models.Committee, selectors.committee_list)
+        register_history(models.CommitteeMember, selectors.committee_member_list)

@@ -65,3 +65,56 @@ def exercise_filter_areas(user: Any) -> QuerySet[Any]:
 
 def exercise_years(user: Any) -> list[int]:
     return list(exercise_list(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def restrict_to_exercises(
+    queryset: QuerySet[Any], user: Any, *, via: str = "exercise"
+) -> QuerySet[Any]:
+    """Limit records of exercises to those whose exercise the user sees (scope and clearance).
+
+    `via` is the lookup from the record to its exercise ("exercise", "phase__exercise" ...).
+    Records with their own classification are further limited by the caller.
+    """
+    return restrict(
+        queryset,
+        user,
+        area_path=f"{via}__area__path",
+        exercise=f"{via}__id",
+        classification=f"{via}__classification",
+    )
+
+
+def phase_list(user: Any) -> QuerySet[Any]:
+    from kvpt.exercises.models import Phase
+
+    return restrict_to_exercises(Phase.objects.select_related("exercise"), user)
+
+
+def content_list(user: Any) -> QuerySet[Any]:
+    from kvpt.exercises.models import Content
+
+    return restrict_to_exercises(
+        Content.objects.select_related("phase", "phase__exercise"), user, via="phase__exercise"
+    )
+
+
+def milestone_list(user: Any) -> QuerySet[Any]:
+    from kvpt.exercises.models import Milestone
+
+    return restrict_to_exercises(Milestone.objects.select_related("exercise"), user)
+
+
+def committee_list(user: Any) -> QuerySet[Any]:
+    from kvpt.exercises.models import Committee
+
+    return restrict_to_exercises(Committee.objects.select_related("exercise"), user)
+
+
+def committee_member_list(user: Any) -> QuerySet[Any]:
+    from kvpt.exercises.models import CommitteeMember
+
+    return restrict_to_exercises(
+        CommitteeMember.objects.select_related("committee", "person"),
+        user,
+        via="committee__exercise",
+    )

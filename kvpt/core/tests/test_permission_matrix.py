@@ -45,6 +45,82 @@ def _membership(world: World) -> Any:
     return world.bob.memberships.get(area=world.district)
 
 
+def _phase(world: World) -> Any:
+    from kvpt.exercises.models import Phase
+
+    return Phase.objects.create(exercise=world.exercise, order=9, name="Giai đoạn thử")
+
+
+def _content(world: World) -> Any:
+    from kvpt.exercises.models import Content
+
+    return Content.objects.create(phase=_phase(world), order=1, name="Nội dung thử")
+
+
+def _milestone(world: World) -> Any:
+    from kvpt.exercises.models import Milestone
+
+    return Milestone.objects.create(
+        exercise=world.exercise,
+        kind="rehearsal",
+        title="Tổng duyệt",
+        starts_on=dt.date(2023, 8, 20),
+    )
+
+
+def _committee(world: World) -> Any:
+    from kvpt.exercises.models import Committee
+
+    return Committee.objects.create(
+        exercise=world.exercise, kind="subcommittee", code="TB-THU", name="Tiểu ban thử"
+    )
+
+
+def _committee_member(world: World) -> Any:
+    from kvpt.exercises.models import CommitteeMember
+
+    return CommitteeMember.objects.create(committee=_committee(world), person=world.person)
+
+
+def _task(world: World) -> Any:
+    from kvpt.preparation.models import Task
+
+    return Task.objects.create(
+        exercise=world.exercise, code="CV-THU", title="Công việc thử", category="training"
+    )
+
+
+def _document(world: World) -> Any:
+    from kvpt.preparation.models import Document, DocumentKind
+
+    return Document.objects.create(
+        exercise=world.exercise,
+        code="VK-THU",
+        title="Văn kiện thử",
+        kind=DocumentKind.objects.get_or_create(code="KH-DT", defaults={"name": "Kế hoạch"})[0],
+    )
+
+
+def _work(world: World) -> Any:
+    from kvpt.preparation.models import Work
+
+    return Work.objects.create(
+        exercise=world.exercise, code="CT-THU", name="Hầm thử", kind="bunker", construction="new"
+    )
+
+
+def _budget_line(world: World) -> Any:
+    from kvpt.preparation.models import BudgetLine
+
+    return BudgetLine.objects.create(
+        exercise=world.exercise,
+        code="KP-THU",
+        description="Chi thử",
+        category="other",
+        source="district",
+    )
+
+
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
@@ -55,6 +131,15 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.position": _position,
     "accounts.membership": _membership,
     "exercises.exercise": lambda w: w.exercise,
+    "exercises.phase": _phase,
+    "exercises.content": _content,
+    "exercises.milestone": _milestone,
+    "exercises.committee": _committee,
+    "exercises.committeemember": _committee_member,
+    "preparation.task": _task,
+    "preparation.document": _document,
+    "preparation.work": _work,
+    "preparation.budgetline": _budget_line,
 }
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
