@@ -7,7 +7,10 @@ from ninja import NinjaAPI, Swagger
 from kvpt.accounts.api import router as accounts_router
 from kvpt.core.api import API_AUTH, Utf8JSONRenderer, install_error_handlers
 from kvpt.exercises.api import router as exercises_router
+from kvpt.exercises.committee_api import router as committee_router
+from kvpt.exercises.structure_api import router as structure_router
 from kvpt.organisations.api import router as organisations_router
+from kvpt.preparation.api import router as preparation_router
 
 api = NinjaAPI(
     title="kvpt API",
@@ -28,3 +31,6 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", organisations_router)
 api.add_router("/exercises", exercises_router)
+api.add_router("/exercises", structure_router)
+api.add_router("/exercises", committee_router)
+api.add_router("", preparation_router)

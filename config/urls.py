@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("kvpt.accounts.urls")),
     path("org/", include("kvpt.organisations.urls")),
     path("exercises/", include("kvpt.exercises.urls")),
+    path("exercises/", include("kvpt.preparation.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

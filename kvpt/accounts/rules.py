@@ -35,6 +35,27 @@ def in_scope(user: Any, obj: Any) -> bool:
 is_directory_admin = holds_any("is_directory_admin", DIRECTORY_ADMINS)
 is_exercise_editor = holds_any("is_exercise_editor", EXERCISE_EDITORS)
 
+
+@rules.predicate
+def sits_on_records_subcommittee(user: Any, obj: Any) -> bool:
+    """A subcommittee member edits only the work of a subcommittee they sit on.
+
+    `obj` is a preparation record (task, work, budget line, document) with a `subcommittee_id`;
+    membership is the user's person among the subcommittee's members.
+    """
+    if obj is None or Role.SUBCOMMITTEE_MEMBER not in roles_on(user, obj):
+        return False
+    subcommittee_id = getattr(obj, "subcommittee_id", None)
+    person_id = getattr(user, "person_id", None)
+    if not subcommittee_id or not person_id:
+        return False
+    from kvpt.exercises.models import CommitteeMember
+
+    return CommitteeMember.objects.filter(
+        committee_id=subcommittee_id, person_id=person_id
+    ).exists()
+
+
 # Areas, agencies, units, people, positions: add under / change / delete an object in the subtree.
 rules.add_perm("organisations.manage", is_directory_admin)
 # Grant or revoke roles on an area subtree or exercise the admin manages.
@@ -43,5 +64,10 @@ rules.add_perm("accounts.manage_memberships", is_directory_admin)
 rules.add_perm("exercises.add_exercise", is_exercise_editor)
 rules.add_perm("exercises.change_exercise", is_exercise_editor)
 rules.add_perm("exercises.delete_exercise", is_exercise_editor)
+# The exercise's structure: phases, contents, milestones, committees and their members.
+rules.add_perm("exercises.change_structure", is_exercise_editor)
+# Preparation records (tasks, documents, works, budget lines): add / change / delete. The object
+# is the record (for an add, the unsaved record with its exercise and subcommittee set).
+rules.add_perm("preparation.change_record", is_exercise_editor | sits_on_records_subcommittee)
 # See who changed what: anyone who can see the object.
 rules.add_perm("core.view_history", in_scope)

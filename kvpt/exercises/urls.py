@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kvpt.exercises import views
+from kvpt.exercises import committee_views, structure_views, views
 
 app_name = "exercises"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.exercise_edit_view, name="edit"),
     path("<int:pk>/status/", views.exercise_status_view, name="status"),
     path("<int:pk>/delete/", views.exercise_delete_view, name="delete"),
+    *structure_views.urlpatterns,
+    *committee_views.urlpatterns,
 ]

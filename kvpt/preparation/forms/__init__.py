@@ -1,0 +1,1 @@
+"""Forms for preparation records; one module per kind (tasks, documents, works, budget)."""

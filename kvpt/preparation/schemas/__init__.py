@@ -1,0 +1,1 @@
+"""API schemas for preparation records; one module per kind (tasks, documents, works, budget)."""

@@ -1,0 +1,1 @@
+"""Writes to preparation records; one module per kind (tasks, documents, works, budget)."""
