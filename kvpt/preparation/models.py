@@ -133,6 +133,11 @@ class Task(PreparationRecord):
     def __str__(self) -> str:
         return f"{self.code} - {self.title}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("preparation:task_detail", args=[self.pk])
+
 
 # --- documents -------------------------------------------------------------------------------
 
