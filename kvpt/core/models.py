@@ -84,7 +84,11 @@ class ExerciseOwned(models.Model):
 
 
 class AccessLog(models.Model):
-    """One read (view, download, export) of a classified record, kept for the security officer."""
+    """One read of a record, kept for the security officer.
+
+    Views, exports and API reads are logged for classified records; downloads of document files
+    are logged for every document, classified or not (classification 0 then).
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("Xem")
