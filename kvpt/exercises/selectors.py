@@ -14,7 +14,7 @@ from kvpt.exercises.models import Exercise
 
 def exercise_list(user: Any) -> QuerySet[Exercise]:
     return restrict(
-        Exercise.objects.select_related("area", "level"),
+        Exercise.objects.select_related("area", "level", "organisation", "directing_organisation"),
         user,
         area_path="area__path",
         exercise="id",
@@ -118,3 +118,108 @@ def committee_member_list(user: Any) -> QuerySet[Any]:
         user,
         via="committee__exercise",
     )
+
+
+def exercise_structure(user: Any, exercise: Any) -> QuerySet[Any]:
+    """The exercise's phases in order, each with its contents in order (two queries in all)."""
+    from django.db.models import Prefetch
+
+    from kvpt.exercises.models import Content
+
+    return (
+        phase_list(user)
+        .filter(exercise=exercise)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("contents", queryset=Content.objects.order_by("order", "pk")))
+    )
+
+
+def exercise_milestones(user: Any, exercise: Any) -> QuerySet[Any]:
+    """The exercise's milestones by date (the calendar narrows them to a month)."""
+    return milestone_list(user).filter(exercise=exercise).order_by("starts_on", "kind", "pk")
+
+
+# --- committees (kvpt/exercises/committee_*.py) ------------------------------------------------
+
+
+def committee_member_visible_list(user: Any) -> QuerySet[Any]:
+    """Members the user may see (a person above the user's clearance is not shown), heads first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from kvpt.core.scope import get_scope
+    from kvpt.exercises.models import CommitteeRole
+
+    rank = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(CommitteeRole.values)),
+        default=Value(len(CommitteeRole.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        committee_member_list(user)
+        .select_related("committee__exercise", "person")
+        .filter(person__classification__lte=get_scope(user).clearance)
+        .annotate(role_rank=rank)
+        .order_by("committee__order", "committee_id", "role_rank", "order", "pk")
+    )
+
+
+def committee_with_members_list(user: Any, *, kind: str | None = None) -> QuerySet[Any]:
+    """Committees with their visible members prefetched (heads first): two queries in all."""
+    from django.db.models import Prefetch
+
+    queryset = committee_list(user).prefetch_related(
+        Prefetch("members", queryset=committee_member_visible_list(user), to_attr="seated")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("exercise_id", "order", "pk")
+
+
+def subcommittees_of(user: Any, exercise: Any) -> QuerySet[Any]:
+    """The subcommittees of `exercise` on which the user's person sits ("Tiểu ban của tôi")."""
+    from kvpt.exercises.models import CommitteeKind
+
+    person_id = getattr(user, "person_id", None)
+    queryset = committee_list(user).filter(
+        exercise_id=getattr(exercise, "pk", exercise), kind=CommitteeKind.SUBCOMMITTEE
+    )
+    if not person_id:
+        return queryset.none()
+    return queryset.filter(members__person_id=person_id).distinct().order_by("order", "pk")
+
+
+def committee_record_counts(
+    committee_ids: list[int], *, clearance: int | None = None
+) -> dict[int, dict[str, int]]:
+    """Tasks (and those done), works, budget lines, documents naming each committee: one query.
+
+    With `clearance`, records classified above it are not counted (they do not exist for the
+    reader); without, all are (a delete must know of every reference).
+    """
+    from django.db.models import Count, OuterRef
+    from django.db.models.functions import Coalesce
+
+    from kvpt.exercises.models import Committee
+    from kvpt.preparation.models import BudgetLine, Document, Task, Work
+
+    def counted(model: Any, **extra: Any) -> Any:
+        rows = model.objects.filter(subcommittee_id=OuterRef("pk"), **extra)
+        if clearance is not None:
+            rows = rows.filter(classification__lte=clearance)
+        rows = rows.order_by().values("subcommittee_id").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows), 0)
+
+    counts = {
+        "tasks": counted(Task),
+        "tasks_done": counted(Task, status="done"),
+        "works": counted(Work),
+        "budget_lines": counted(BudgetLine),
+        "documents": counted(Document),
+    }
+    # Annotated as n_<name>: the plain names are the reverse relations of Committee.
+    rows = (
+        Committee.objects.filter(pk__in=committee_ids)
+        .annotate(**{f"n_{name}": value for name, value in counts.items()})
+        .values("pk", *(f"n_{name}" for name in counts))
+    )
+    return {row["pk"]: {name: row[f"n_{name}"] for name in counts} for row in rows}
