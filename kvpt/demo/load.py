@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from kvpt.accounts.models import Membership, User
 from kvpt.core.models import VersionedModel
@@ -283,11 +284,201 @@ def _load_world(loader: DemoLoader) -> None:
 
 
 def load_exercise_stage(stdout: TextIO | None = None, *, loader: DemoLoader | None = None) -> None:
-    """Hook for the exercise DT-KVPT-2023 and everything that hangs off it: empty until then.
+    """The seed's exercise DT-KVPT-2023 and everything that hangs off it (kvpt/demo/exercise_data).
 
-    "Exercise set-up and preparation" fills it in; it runs inside load_demo's transaction after the
-    world exists, and should add its rows through `loader.upsert` so its counts reach the summary.
+    Runs inside load_demo's transaction after the world exists; every row goes through
+    `loader.upsert`, keyed by its code, so a second run changes nothing.
     """
+    loader = loader or DemoLoader()
+    from kvpt.demo import exercise_data as xd
+    from kvpt.exercises.models import Exercise
+
+    facts = xd.ExerciseFacts()
+    agencies = {a.code: a for a in Agency.objects.filter(code__startswith="38")}
+    people = {p.code: p for p in Person.objects.all()}
+    exercise = loader.upsert(
+        Exercise,
+        {"code": facts.code},
+        {
+            "name": facts.name,
+            "code_name": facts.code_name,
+            "kind": "kvpt_district",
+            "area": Area.objects.get(code=data.LANG_CHANH),
+            "level": AreaLevel.objects.get(code="huyen"),
+            "year": 2023,
+            "scale": facts.scale,
+            "organisation": agencies[facts.organisation],
+            "directing_organisation": agencies[facts.directing_organisation],
+            "purposes": list(facts.purposes),
+            "requirements": list(facts.requirements),
+            "start_date": facts.start_date,
+            "end_date": facts.end_date,
+            "leadership_mechanism": facts.leadership_mechanism,
+            # The summary conference (31/8/2023) has been held; its follow-up is still open.
+            "status": "reviewing",
+            # Its dates and code name are not in the seed.
+            "is_illustrative": True,
+        },
+    )
+    _load_structure(loader, exercise, xd)
+    committees = _load_committees(loader, exercise, xd, people)
+    _load_preparation(loader, exercise, xd, committees, agencies, people)
+
+
+def _load_structure(loader: DemoLoader, exercise: Any, xd: Any) -> None:
+    from kvpt.exercises.models import Content, Milestone, Phase
+
+    tz = timezone.get_current_timezone()
+    for row in xd.PHASES:
+        phase = loader.upsert(
+            Phase,
+            {"exercise": exercise, "order": row.order},
+            {
+                "name": row.name,
+                "planned_start": row.start.replace(tzinfo=tz),
+                "planned_end": row.end.replace(tzinfo=tz),
+                "actual_start": row.start.replace(tzinfo=tz),
+                "actual_end": row.end.replace(tzinfo=tz),
+                "is_illustrative": True,
+            },
+        )
+        for order, name in enumerate(row.contents, start=1):
+            loader.upsert(
+                Content,
+                {"phase": phase, "order": order},
+                {"name": name, "is_illustrative": True},
+            )
+    for m in xd.MILESTONES:
+        loader.upsert(
+            Milestone,
+            {"exercise": exercise, "title": m.title},
+            {
+                "kind": m.kind,
+                "sequence": m.sequence,
+                "starts_on": m.starts_on,
+                "ends_on": m.ends_on,
+                "location": m.location,
+                "done": True,
+                "is_illustrative": m.illustrative,
+            },
+        )
+
+
+def _load_committees(
+    loader: DemoLoader, exercise: Any, xd: Any, people: dict[str, Person]
+) -> dict[str, Any]:
+    from kvpt.exercises.models import Committee, CommitteeMember
+
+    committees = {}
+    for order, row in enumerate(xd.COMMITTEES, start=1):
+        committee = loader.upsert(
+            Committee,
+            {"exercise": exercise, "code": row.code},
+            {"kind": row.kind, "name": row.name, "order": order, "duties": row.duties},
+        )
+        committees[row.code] = committee
+        for seat, member in enumerate(row.members, start=1):
+            loader.upsert(
+                CommitteeMember,
+                {"committee": committee, "person": people[member.person]},
+                {
+                    "role": member.role,
+                    "position": member.position,
+                    "exercise_role": member.exercise_role,
+                    "order": seat,
+                },
+            )
+    return committees
+
+
+def _load_preparation(
+    loader: DemoLoader,
+    exercise: Any,
+    xd: Any,
+    committees: dict[str, Any],
+    agencies: dict[str, Agency],
+    people: dict[str, Person],
+) -> None:
+    from kvpt.preparation.models import BudgetLine, Document, DocumentKind, Task, Work
+
+    budget = {}
+    for b in xd.BUDGET:
+        budget[b.code] = loader.upsert(
+            BudgetLine,
+            {"exercise": exercise, "code": b.code},
+            {
+                "description": b.description,
+                "category": b.category,
+                "source": b.source,
+                "subcommittee": committees[b.subcommittee],
+                "estimate": b.estimate,
+                "actual": b.actual,
+                "additional": b.additional,
+                "settled_amount": b.settled,
+                "settled_on": b.settled_on,
+                "is_site_clearance": b.site_clearance,
+                "is_illustrative": True,
+            },
+        )
+    for w in xd.WORKS:
+        loader.upsert(
+            Work,
+            {"exercise": exercise, "code": w.code},
+            {
+                "name": w.name,
+                "kind": w.kind,
+                "construction": w.construction,
+                "quantity": w.quantity,
+                "quantity_unit": w.unit,
+                "location": w.location,
+                "classification": w.classification,
+                "status": "done",
+                "owner": agencies["388-UBND"],
+                "subcommittee": committees["TB-CONGTRINH"],
+                "budget_line": budget[w.budget_line],
+                "notes": w.notes,
+                "is_illustrative": w.illustrative,
+            },
+        )
+    kinds = {
+        code: DocumentKind.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in xd.DOCUMENT_KINDS.items()
+    }
+    for d in xd.DOCUMENTS:
+        loader.upsert(
+            Document,
+            {"exercise": exercise, "code": d.code},
+            {
+                "kind": kinds[d.kind],
+                "title": d.title,
+                "number": d.number,
+                "classification": d.classification,
+                "status": "approved",
+                "custodian": agencies["388-BCHQS"],
+                "subcommittee": committees["TB-VANKIEN"],
+                "is_illustrative": True,
+            },
+        )
+    tasks: dict[str, Task] = {}
+    for t in xd.TASKS:
+        tasks[t.code] = loader.upsert(
+            Task,
+            {"exercise": exercise, "code": t.code},
+            {
+                "title": t.title,
+                "category": t.category,
+                "subcommittee": committees[t.subcommittee],
+                "owner": agencies[t.owner],
+                "assignee": people[t.assignee] if t.assignee else None,
+                "start": t.start,
+                "due": t.due,
+                "status": "done",
+                "progress": 100,
+                "completed_on": t.due,
+                "is_illustrative": True,
+            },
+            m2m={"depends_on": [tasks[code] for code in t.depends_on]},
+        )
 
 
 def load_demo(stdout: TextIO | None = None) -> DemoResult:

@@ -26,6 +26,14 @@ from kvpt.organisations.models import (
 
 pytestmark = pytest.mark.django_db
 
+
+def _exercise_models() -> list[type[models.Model]]:
+    from kvpt.exercises.models import Committee, CommitteeMember, Content, Exercise, Phase
+    from kvpt.preparation.models import BudgetLine, Document, Task, Work
+
+    return [Exercise, Phase, Content, Committee, CommitteeMember, Task, Document, Work, BudgetLine]
+
+
 DEMO_MODELS: list[type[models.Model]] = [
     AreaLevel,
     Area,
@@ -36,6 +44,7 @@ DEMO_MODELS: list[type[models.Model]] = [
     Position,
     User,
     Membership,
+    *_exercise_models(),
 ]
 
 
@@ -223,10 +232,50 @@ def test_demo_users_are_linked_to_people_and_hold_the_stated_clearance(loaded: D
     )
 
 
-def test_the_exercise_itself_is_left_to_a_later_stage(loaded: DemoResult) -> None:
+def test_the_seed_exercise_has_its_committees_and_heads(loaded: DemoResult) -> None:
     from kvpt.exercises.models import Exercise
 
-    assert not Exercise.objects.exists()
+    exercise = Exercise.objects.get(code="DT-KVPT-2023")
+    assert exercise.area.code == data.LANG_CHANH
+    assert exercise.committees.filter(kind="subcommittee").count() == 7  # "7 tiểu ban"
+    heads = {
+        c.code: c.members.get(role="head")
+        for c in exercise.committees.filter(code__in=["BCD", "BTC"])
+    }
+    assert heads["BCD"].position == "Bí thư Huyện ủy, Chủ tịch HĐND huyện"
+    assert heads["BTC"].position == "Phó Bí thư Huyện ủy, Chủ tịch UBND huyện"
+    assert exercise.phases.count() == 3
+    conference = exercise.milestones.get(kind="conference")
+    assert (conference.starts_on.isoformat(), conference.is_illustrative) == ("2023-08-31", False)
+    assert "quân sự, công an làm nòng cốt" in exercise.leadership_mechanism
+
+
+def test_the_seed_exercise_has_every_work_the_report_names(loaded: DemoResult) -> None:
+    from kvpt.preparation.models import Work
+
+    works = {w.name: w for w in Work.objects.filter(exercise__code="DT-KVPT-2023")}
+    new = {n for n, w in works.items() if w.construction == "new"}
+    renovated = {n for n, w in works.items() if w.construction == "renovated"}
+    assert {"Hầm họp", "Sa bàn Ban CHQS huyện", "Hầm Huyện ủy"} <= new
+    assert {"Hầm họp UBND huyện", "Hầm Công an huyện", "Hầm Ban Chỉ đạo diễn tập tỉnh"} <= (
+        renovated
+    )
+    assert "Công trình trận địa khu vực Sở chỉ huy diễn tập" in new
+    road = next(w for w in works.values() if w.kind == "road")
+    # "hơn 2 km" in the report: the exact figure is made up and flagged as such.
+    assert road.quantity is not None
+    assert road.quantity > 2
+    assert (road.quantity_unit, road.is_illustrative) == ("km", True)
+
+
+def test_figures_the_seed_does_not_give_are_flagged_illustrative(loaded: DemoResult) -> None:
+    from kvpt.preparation.models import BudgetLine, Task
+
+    lines = BudgetLine.objects.filter(exercise__code="DT-KVPT-2023")
+    assert lines.exists()
+    assert not lines.filter(is_illustrative=False).exists()
+    assert lines.filter(is_site_clearance=True).exists()
+    assert not Task.objects.filter(exercise__code="DT-KVPT-2023", is_illustrative=False).exists()
 
 
 def test_every_stored_text_is_nfc(loaded: DemoResult) -> None:
