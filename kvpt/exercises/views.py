@@ -1,4 +1,4 @@
-"""Exercise pages: list, detail, create, edit, status, delete. They parse, call, render.
+"""Exercise pages: list, detail, create, edit, transitions, copy, delete. Parse, call, render.
 
 Outside the user's scope -> 404 (the selector hides it); in scope without the role -> 403
 (require_perm); anonymous -> the login page (login_required).
@@ -6,24 +6,30 @@ Outside the user's scope -> 404 (the selector hides it); in scope without the ro
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kvpt.core.crud import detail_header
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
-from kvpt.core.services import ConcurrentEditError
+from kvpt.core.services import ConcurrentEditError, ExerciseClosedError
 from kvpt.core.views_helpers import log_classified_read, marking_of, paginate, render_page
-from kvpt.exercises.forms import ExerciseFilterForm, ExerciseForm
+from kvpt.exercises.forms import (
+    CopyStructureForm,
+    ExerciseFilterForm,
+    ExerciseForm,
+    TransitionForm,
+)
 from kvpt.exercises.models import ExerciseStatus
 from kvpt.exercises.selectors import (
     exercise_filter_areas,
@@ -33,14 +39,19 @@ from kvpt.exercises.selectors import (
 )
 from kvpt.exercises.services import (
     DELETABLE_STATUSES,
-    TRANSITIONS,
     addable_areas,
     allowed_statuses,
     can_add_somewhere,
+    can_reopen,
+    conducting_blockers,
+    directing_choices,
+    exercise_copy_structure,
     exercise_create,
     exercise_delete,
-    exercise_set_status,
+    exercise_transition,
     exercise_update,
+    needs_reason,
+    organisation_choices,
 )
 
 STATUS_BADGES: dict[str, str] = {
@@ -107,27 +118,70 @@ def exercise_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _optional_url(name: str, *args: Any) -> str | None:
+    """A link to a page another part of the app may not provide yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _transition_choices(user: Any, exercise: Any) -> list[dict[str, Any]]:
+    """The moves the detail page offers the user as buttons."""
+    if not user.has_perm("exercises.change_exercise", exercise):
+        return []
+    moves = []
+    for status in allowed_statuses(exercise):
+        if exercise.status == ExerciseStatus.CLOSED and not can_reopen(user, exercise):
+            continue
+        moves.append(
+            {
+                "status": ExerciseStatus(status),
+                "needs_reason": needs_reason(exercise.status, status),
+                "is_back": _is_back(exercise.status, status),
+                "blockers": conducting_blockers(exercise)
+                if status == ExerciseStatus.CONDUCTING
+                else [],
+            }
+        )
+    return moves
+
+
+_ORDER = list(ExerciseStatus.values)
+
+
+def _is_back(old: str, new: str) -> bool:
+    return new != ExerciseStatus.CANCELLED and _ORDER.index(new) < _ORDER.index(old)
+
+
 @login_required
 def exercise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    exercise = get_visible_or_404(exercise_list(request.user), pk=pk)
-    log_classified_read(request.user, exercise)
-    can_edit = request.user.has_perm("exercises.change_exercise", exercise)
-    transitions = (
-        [ExerciseStatus(s) for s in allowed_statuses(exercise) if s in TRANSITIONS[exercise.status]]
-        if can_edit
-        else []
+    user = request.user
+    exercise = get_visible_or_404(
+        exercise_list(user).select_related("organisation", "directing_organisation", "copied_from"),
+        pk=pk,
     )
+    log_classified_read(user, exercise)
+    can_edit = user.has_perm("exercises.change_exercise", exercise)
+    copied_from = exercise.copied_from
+    if copied_from is not None and not exercise_list(user).filter(pk=copied_from.pk).exists():
+        copied_from = None  # the source is not the reader's to see
     return render_page(
         request,
         "exercises/detail.html",
         {
             "exercise": exercise,
             "status_badge": STATUS_BADGES.get(exercise.status, ""),
-            "transitions": transitions,
+            "transitions": _transition_choices(user, exercise),
+            "history": exercise.transitions.select_related("by"),
+            "copied_from": copied_from,
+            "can_copy": can_add_somewhere(user),
+            "structure_url": _optional_url("exercises:phase_list", exercise.pk),
+            "committees_url": _optional_url("exercises:committee_list", exercise.pk),
             **detail_header(
                 exercise,
                 can_manage=can_edit,
-                edit="exercises:edit",
+                edit="exercises:edit" if exercise.status != ExerciseStatus.CLOSED else None,
                 delete="exercises:delete" if exercise.status in DELETABLE_STATUSES else None,
             ),
             "page_classification": exercise.classification,
@@ -136,33 +190,63 @@ def exercise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_choices(user: Any, exercise: Any = None) -> dict[str, Any]:
+    """The choice lists of the exercise form; on an edit, the stored values stay selectable."""
+    from kvpt.organisations.models import Agency
+
+    organisations = organisation_choices(user)
+    directing = directing_choices(user)
+    if exercise is not None:
+        organisations = Agency.objects.select_related("area").filter(
+            Q(pk__in=organisations.values("pk")) | Q(pk=exercise.organisation_id)
+        )
+        directing = Agency.objects.select_related("area").filter(
+            Q(pk__in=directing_choices(user, [exercise.area]).values("pk"))
+            | Q(pk__in=directing.values("pk"))
+            | Q(pk=exercise.directing_organisation_id)
+        )
+    return {
+        "areas": _addable_area_queryset(user, also=exercise.area_id if exercise else None),
+        "levels": _levels(),
+        "organisations": organisations.order_by("area__path", "name"),
+        "directing": directing.order_by("area__path", "name"),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def exercise_create_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    areas = _addable_area_queryset(user)
-    if not areas.exists():
+    choices = _form_choices(user)
+    if not choices["areas"].exists():
         raise PermissionDenied(_("Bạn không có quyền tạo cuộc diễn tập ở địa bàn nào."))
-    statuses = [ExerciseStatus.DRAFT, ExerciseStatus.PLANNED]
-    initial: dict[str, Any] = {"status": ExerciseStatus.DRAFT}
+    initial: dict[str, Any] = {}
     if request.GET.get("area", "").isdigit():
         initial["area"] = int(request.GET["area"])
     form = ExerciseForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         user=user,
-        areas=areas,
-        levels=_levels(),
-        statuses=statuses,
+        is_create=True,
+        **choices,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            exercise = exercise_create(**form.service_kwargs(), actor=user)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Đã tạo cuộc diễn tập %(code)s.") % {"code": exercise.code})
-            return redirect(exercise)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                exercise = exercise_create(
+                    **form.service_kwargs(),
+                    standard_phases=form.cleaned_data["standard_phases"],
+                    actor=user,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request, _("Đã tạo cuộc diễn tập %(code)s.") % {"code": exercise.code}
+                )
+                return redirect(exercise)
     return render_page(
         request,
         "exercises/form.html",
@@ -172,6 +256,7 @@ def exercise_create_view(request: HttpRequest) -> HttpResponse:
             "cancel_url": reverse("exercises:list"),
             "breadcrumbs": [_list_crumb(), (_("Thêm mới"), None)],
         },
+        status=status,
     )
 
 
@@ -182,32 +267,41 @@ def exercise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_visible_or_404(exercise_list(user), pk=pk)
     require_perm(user, "exercises.change_exercise", exercise)
     log_classified_read(user, exercise)
+    if exercise.status == ExerciseStatus.CLOSED:
+        messages.error(request, str(ExerciseClosedError().messages[0]))
+        return redirect(exercise)
     form = ExerciseForm(
         request.POST if request.method == "POST" else None,
         initial=ExerciseForm.initial_from(exercise),
         user=user,
-        areas=_addable_area_queryset(user, also=exercise.area_id),
-        levels=_levels(),
-        statuses=allowed_statuses(exercise),
+        **_form_choices(user, exercise),
     )
     form.fields["version"].required = True
     status = 200
     current = None
-    if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        version = form.cleaned_data["version"]
-        try:
-            exercise_update(exercise=exercise, expected_version=version, actor=user, **kwargs)
-        except ConcurrentEditError as exc:
-            # Keep what the user typed (the bound form) and show what is stored now beside it.
-            form.add_error(None, exc)
-            status = 409
-            current = exercise_list(user).filter(pk=pk).first()
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Đã lưu cuộc diễn tập %(code)s.") % {"code": exercise.code})
-            return redirect(exercise)
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            version = form.cleaned_data["version"]
+            try:
+                exercise_update(
+                    exercise=exercise,
+                    changes=form.changed_kwargs(exercise),
+                    expected_version=version,
+                    actor=user,
+                )
+            except ConcurrentEditError as exc:
+                # Keep what the user typed (the bound form) and show what is stored now beside it.
+                form.add_error(None, exc)
+                status = 409
+                current = exercise_list(user).filter(pk=pk).first()
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request, _("Đã lưu cuộc diễn tập %(code)s.") % {"code": exercise.code}
+                )
+                return redirect(exercise)
     return render_page(
         request,
         "exercises/form.html",
@@ -232,17 +326,22 @@ def exercise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def exercise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+def exercise_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One move of the status from a button of the detail page; the answer is a flash message."""
     user = request.user
     exercise = get_visible_or_404(exercise_list(user), pk=pk)
     require_perm(user, "exercises.change_exercise", exercise)
-    version = request.POST.get("version", "")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Yêu cầu chuyển trạng thái không hợp lệ; hãy tải lại trang."))
+        return redirect(exercise)
     try:
-        exercise_set_status(
+        saved = exercise_transition(
             exercise=exercise,
-            status=request.POST.get("status", ""),
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
             actor=user,
-            expected_version=int(version) if version.isdigit() else None,
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -250,10 +349,77 @@ def exercise_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Đã chuyển sang trạng thái “%(status)s”.")
-            % {"status": exercise.get_status_display()},
+            _("Đã chuyển sang trạng thái “%(status)s”.") % {"status": saved.get_status_display()},
         )
     return redirect(exercise)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new exercise with the structure of this one (never its results)."""
+    user = request.user
+    source = get_visible_or_404(exercise_list(user), pk=pk)
+    log_classified_read(user, source)
+    areas = _addable_area_queryset(user)
+    if not areas.exists():
+        raise PermissionDenied(_("Bạn không có quyền tạo cuộc diễn tập ở địa bàn nào."))
+    initial: dict[str, Any] = {
+        "name": source.name,
+        "year": max(source.year + 1, dt.date.today().year),
+        "copy_members": True,
+    }
+    if areas.filter(pk=source.area_id).exists():
+        initial["area"] = source.area_id
+    form = CopyStructureForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        areas=areas,
+        levels=_levels(),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                exercise = exercise_copy_structure(
+                    source=source,
+                    code=data["code"],
+                    name=data["name"],
+                    year=data["year"],
+                    area=data["area"],
+                    level=data["level"],
+                    shift_days=data["shift_days"],
+                    copy_members=data["copy_members"],
+                    actor=user,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã tạo cuộc diễn tập %(code)s theo cấu trúc của %(source)s.")
+                    % {"code": exercise.code, "source": source.code},
+                )
+                return redirect(exercise)
+    return render_page(
+        request,
+        "exercises/copy.html",
+        {
+            "form": form,
+            "source": source,
+            "title": _("Sao cấu trúc từ %(code)s") % {"code": source.code},
+            "cancel_url": source.get_absolute_url(),
+            "page_classification": source.classification,
+            "breadcrumbs": [
+                _list_crumb(),
+                (source.code, source.get_absolute_url()),
+                (_("Sao cấu trúc"), None),
+            ],
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -53,19 +53,28 @@ def test_alice_creates_reads_patches_and_deletes_with_a_token(
 
     patched = api.patch(
         f"{BASE}/{pk}",
-        {"version": 1, "name": "Diễn tập xã Trí Nang", "status": "planned", "level": "huyen"},
+        {"version": 1, "name": "Diễn tập xã Trí Nang", "level": "huyen"},
         content_type="application/json",
     )
     assert patched.status_code == 200, patched.content
     assert patched.json()["name"] == "Diễn tập xã Trí Nang"
     assert patched.json()["level"] == "huyen"
     assert patched.json()["version"] == 2
+    moved = api.post(
+        f"{BASE}/{pk}/transitions",
+        {"to_status": "planned", "version": 2},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert (moved.json()["status"], moved.json()["version"]) == ("planned", 3)
 
     refused = api.delete(f"{BASE}/{pk}")
     assert refused.status_code == 422
     assert "Chỉ xóa được" in refused.json()["errors"][0]["message"]
-    api.patch(
-        f"{BASE}/{pk}", {"version": 2, "status": "cancelled"}, content_type="application/json"
+    api.post(
+        f"{BASE}/{pk}/transitions",
+        {"to_status": "cancelled", "reason": "Hoãn", "version": 3},
+        content_type="application/json",
     )
     assert api.delete(f"{BASE}/{pk}").status_code == 204
     assert not Exercise.objects.filter(pk=pk).exists()

@@ -35,8 +35,9 @@ def _form_data(world: World, **overrides: Any) -> dict[str, Any]:
         "area": world.commune.pk,
         "level": "",
         "year": 2026,
-        "status": ExerciseStatus.DRAFT,
+        "kind": "commune_combat",
         "classification": Classification.UNCLASSIFIED,
+        "standard_phases": "on",
     }
     data.update(overrides)
     return data
@@ -49,7 +50,7 @@ def _edit_data(exercise: Exercise, **overrides: Any) -> dict[str, Any]:
         "area": exercise.area_id,
         "level": exercise.level_id,
         "year": exercise.year,
-        "status": exercise.status,
+        "kind": exercise.kind,
         "classification": exercise.classification,
         "version": exercise.version,
     }
@@ -85,15 +86,17 @@ def test_alice_creates_reads_edits_and_deletes_an_exercise(
 
     response = client.post(
         reverse("exercises:edit", args=[exercise.pk]),
-        _edit_data(exercise, name="Diễn tập xã Trí Nang 2026", status=ExerciseStatus.PLANNED),
+        _edit_data(exercise, name="Diễn tập xã Trí Nang 2026"),
     )
     assert response.status_code == 302
     exercise.refresh_from_db()
-    assert (exercise.name, exercise.status, exercise.version) == (
-        "Diễn tập xã Trí Nang 2026",
-        ExerciseStatus.PLANNED,
-        2,
+    assert (exercise.name, exercise.version) == ("Diễn tập xã Trí Nang 2026", 2)
+    response = client.post(
+        reverse("exercises:transition", args=[exercise.pk]),
+        {"to_status": ExerciseStatus.PLANNED, "version": exercise.version},
     )
+    exercise.refresh_from_db()
+    assert (exercise.status, exercise.version) == (ExerciseStatus.PLANNED, 3)
 
     # A planned exercise is a record to keep: deleting it is refused with the reason.
     refused = client.post(reverse("exercises:delete", args=[exercise.pk]))
@@ -101,8 +104,8 @@ def test_alice_creates_reads_edits_and_deletes_an_exercise(
     assert "Chỉ xóa được" in refused.content.decode()
 
     client.post(
-        reverse("exercises:status", args=[exercise.pk]),
-        {"status": ExerciseStatus.CANCELLED, "version": exercise.version},
+        reverse("exercises:transition", args=[exercise.pk]),
+        {"to_status": ExerciseStatus.CANCELLED, "reason": "Hoãn", "version": exercise.version},
     )
     confirm = client.get(reverse("exercises:delete", args=[exercise.pk]))
     assert "Bạn có chắc muốn xóa" in confirm.content.decode()
@@ -122,7 +125,7 @@ def test_the_form_shows_vietnamese_errors_and_keeps_the_input(
         reverse("exercises:create"), _form_data(world, code="DT-KVPT-2023", name="Tên giữ lại")
     )
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Đã có cuộc diễn tập mang mã này" in body
     assert 'value="Tên giữ lại"' in body
 
@@ -137,7 +140,7 @@ def test_the_form_offers_no_classification_above_the_users_clearance(
     response = client.post(
         reverse("exercises:create"), _form_data(world, classification=Classification.SECRET)
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Exercise.objects.filter(code="DT-XA-2026").exists()
 
 
@@ -151,7 +154,7 @@ def test_the_form_offers_only_areas_where_the_user_may_create(
     response = client_for(world.alice).post(
         reverse("exercises:create"), _form_data(world, area=world.sibling.pk)
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Exercise.objects.filter(code="DT-XA-2026").exists()
 
 
@@ -194,7 +197,9 @@ def test_bob_the_observer_sees_but_gets_403_on_every_write(
     )
     assert client.post(reverse("exercises:delete", args=[pk])).status_code == 403
     assert (
-        client.post(reverse("exercises:status", args=[pk]), {"status": "planned"}).status_code
+        client.post(
+            reverse("exercises:transition", args=[pk]), {"to_status": "planned", "version": 1}
+        ).status_code
         == 403
     )
     assert client.get(reverse("exercises:create")).status_code == 403
@@ -210,7 +215,9 @@ def test_charlie_from_the_sibling_district_gets_404_everywhere(
         assert client.get(reverse(f"exercises:{name}", args=[pk])).status_code == 404, name
     assert client.post(reverse("exercises:delete", args=[pk])).status_code == 404
     assert (
-        client.post(reverse("exercises:status", args=[pk]), {"status": "planned"}).status_code
+        client.post(
+            reverse("exercises:transition", args=[pk]), {"to_status": "planned", "version": 1}
+        ).status_code
         == 404
     )
     assert "DT-KVPT-2023" not in client.get(reverse("exercises:list")).content.decode()

@@ -14,7 +14,7 @@ from kvpt.exercises.services import (
     can_add_somewhere,
     exercise_create,
     exercise_delete,
-    exercise_set_status,
+    exercise_transition,
     exercise_update,
 )
 
@@ -74,10 +74,19 @@ def test_a_year_out_of_range_gets_a_vietnamese_message(world: World) -> None:
 
 
 def test_the_status_follows_the_transition_table(world: World) -> None:
-    exercise = world.exercise
-    exercise_set_status(exercise=exercise, status=ExerciseStatus.PLANNED, actor=world.alice)
+    exercise = exercise_transition(
+        exercise=world.exercise,
+        to_status=ExerciseStatus.PLANNED,
+        expected_version=1,
+        actor=world.alice,
+    )
     with pytest.raises(ValidationError) as caught:
-        exercise_set_status(exercise=exercise, status=ExerciseStatus.CLOSED, actor=world.alice)
+        exercise_transition(
+            exercise=exercise,
+            to_status=ExerciseStatus.CLOSED,
+            expected_version=2,
+            actor=world.alice,
+        )
     assert "Không thể chuyển trạng thái" in caught.value.messages[0]
     exercise.refresh_from_db()
     assert exercise.status == ExerciseStatus.PLANNED
@@ -89,7 +98,7 @@ def test_the_status_follows_the_transition_table(world: World) -> None:
 
 def test_an_editor_on_the_exercise_alone_may_edit_it_but_not_create(world: World) -> None:
     updated = exercise_update(
-        exercise=world.exercise, expected_version=1, actor=world.erin, name="Tên mới"
+        exercise=world.exercise, changes={"name": "Tên mới"}, expected_version=1, actor=world.erin
     )
     assert updated.version == 2
     assert not can_add_somewhere(world.erin)
@@ -100,16 +109,23 @@ def test_an_editor_on_the_exercise_alone_may_edit_it_but_not_create(world: World
 def test_an_editor_cannot_move_an_exercise_out_of_their_scope(world: World) -> None:
     with pytest.raises(ValidationError):
         exercise_update(
-            exercise=world.exercise, expected_version=1, actor=world.alice, area=world.sibling
+            exercise=world.exercise,
+            changes={"area": world.sibling},
+            expected_version=1,
+            actor=world.alice,
         )
 
 
 def test_a_stale_edit_is_refused(world: World) -> None:
-    exercise_update(exercise=world.exercise, expected_version=1, actor=world.alice, year=2024)
+    exercise_update(
+        exercise=world.exercise, changes={"year": 2024}, expected_version=1, actor=world.alice
+    )
     stale = Exercise.objects.get(pk=world.exercise.pk)
     stale.version = 1
     with pytest.raises(ConcurrentEditError):
-        exercise_update(exercise=stale, expected_version=1, actor=world.erin, year=2025)
+        exercise_update(
+            exercise=stale, changes={"year": 2025}, expected_version=1, actor=world.erin
+        )
     assert Exercise.objects.get(pk=world.exercise.pk).year == 2024
 
 
@@ -117,18 +133,32 @@ def test_the_service_itself_hides_what_the_actor_cannot_see(world: World) -> Non
     # bob's clearance is below the exercise's; charlie is in another branch.
     with pytest.raises(Http404):
         exercise_update(
-            exercise=world.secret_exercise, expected_version=1, actor=world.bob, name="x"
+            exercise=world.secret_exercise,
+            changes={"name": "x"},
+            expected_version=1,
+            actor=world.bob,
         )
     with pytest.raises(Http404):
         exercise_delete(exercise=world.exercise, actor=world.charlie)
 
 
 def test_only_a_draft_or_cancelled_exercise_can_be_deleted(world: World) -> None:
-    exercise_set_status(exercise=world.exercise, status=ExerciseStatus.PLANNED, actor=world.alice)
+    exercise_transition(
+        exercise=world.exercise,
+        to_status=ExerciseStatus.PLANNED,
+        expected_version=1,
+        actor=world.alice,
+    )
     with pytest.raises(ValidationError) as caught:
         exercise_delete(exercise=world.exercise, actor=world.alice)
     assert "Chỉ xóa được" in caught.value.messages[0]
-    exercise_set_status(exercise=world.exercise, status=ExerciseStatus.CANCELLED, actor=world.alice)
+    exercise_transition(
+        exercise=world.exercise,
+        to_status=ExerciseStatus.CANCELLED,
+        reason="Thiên tai",
+        expected_version=2,
+        actor=world.alice,
+    )
     pk = world.exercise.pk
     exercise_delete(exercise=world.exercise, actor=world.alice)
     assert not Exercise.objects.filter(pk=pk).exists()
@@ -147,6 +177,9 @@ def test_a_refused_edit_leaves_the_callers_object_unchanged(world: World) -> Non
     exercise = world.exercise
     with pytest.raises(ValidationError):
         exercise_update(
-            exercise=exercise, expected_version=1, actor=world.alice, code="DT-MAT-2023", year=2024
+            exercise=exercise,
+            changes={"code": "DT-MAT-2023", "year": 2024},
+            expected_version=1,
+            actor=world.alice,
         )
     assert (exercise.code, exercise.year, exercise.version) == ("DT-KVPT-2023", 2023, 1)
