@@ -386,6 +386,11 @@ class Work(PreparationRecord):
     def __str__(self) -> str:
         return f"{self.code} - {self.name}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("preparation:work_detail", args=[self.exercise_id, self.pk])
+
 
 # --- budget ----------------------------------------------------------------------------------
 
@@ -454,6 +459,11 @@ class BudgetLine(PreparationRecord):
 
     def __str__(self) -> str:
         return f"{self.code} - {self.description}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("preparation:budget_line_detail", args=[self.exercise_id, self.pk])
 
     @property
     def total_spent(self) -> int:
