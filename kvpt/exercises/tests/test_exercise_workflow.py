@@ -69,7 +69,7 @@ def _make_ready(world: World, exercise: Exercise | None = None) -> Exercise:
 def _to(world: World, status: str, exercise: Exercise | None = None) -> Exercise:
     """Walk the exercise forward to `status` as alice (readying it for conducting on the way)."""
     exercise = exercise or world.exercise
-    order = [S.DRAFT, S.PLANNED, S.PREPARING, S.CONDUCTING, S.REVIEWING, S.CLOSED]
+    order: list[str] = [S.DRAFT, S.PLANNED, S.PREPARING, S.CONDUCTING, S.REVIEWING, S.CLOSED]
     if order.index(status) >= order.index(S.CONDUCTING):
         _make_ready(world, exercise)
     for step in order[order.index(exercise.status) + 1 : order.index(status) + 1]:
@@ -92,7 +92,7 @@ def test_each_move_records_from_to_who_when_and_why(world: World) -> None:
     assert moves[0].reason == "Có chỉ thị của tỉnh"
     assert moves[0].at >= before
     assert exercise.status == S.PREPARING
-    assert exercise.history.first().history_user == world.erin  # type: ignore[union-attr]
+    assert exercise.history.first().history_user == world.erin
 
 
 def test_a_move_the_table_does_not_allow_is_refused_and_nothing_recorded(world: World) -> None:
