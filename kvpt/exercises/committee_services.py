@@ -33,6 +33,7 @@ from kvpt.exercises.models import (
 from kvpt.exercises.selectors import (
     committee_list,
     committee_member_visible_list,
+    committee_person_choices,
     committee_record_counts,
     exercise_list,
 )
@@ -113,13 +114,11 @@ def _ensure_exercise_visible(actor: Any, exercise: Exercise) -> None:
         raise Http404
 
 
-def _ensure_person_visible(actor: Any, person: Any) -> None:
-    from kvpt.organisations.selectors import person_list
-
+def _ensure_person_visible(actor: Any, person: Any, exercise: Exercise) -> None:
     if person is None:
         raise ValidationError({"person": _("Cần chọn người từ danh bạ cán bộ.")})
     writes.require_visible(
-        person_list(actor),
+        committee_person_choices(actor, exercise),
         person,
         "person",
         _("Không tìm thấy người này trong danh bạ thuộc phạm vi của bạn."),
@@ -299,7 +298,7 @@ def committee_member_add(
         current = writes.fresh(committee)
         _ensure_exercise_visible(actor, current.exercise)
         require_perm(actor, PERM, current)
-        _ensure_person_visible(actor, person)
+        _ensure_person_visible(actor, person, current.exercise)
         _check_not_seated(current, person, exclude_pk=None)
         if not (position or "").strip():
             position = default_position(person, current.exercise, actor)
@@ -333,7 +332,7 @@ def committee_member_update(
         )
         person = changes.get("person")
         if "person" in changes and getattr(person, "pk", None) != current.person_id:
-            _ensure_person_visible(actor, person)
+            _ensure_person_visible(actor, person, current.committee.exercise)
             _check_not_seated(current.committee, person, exclude_pk=current.pk)
         writes.apply_changes(current, changes)
         if current.order is None:

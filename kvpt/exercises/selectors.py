@@ -223,3 +223,20 @@ def committee_record_counts(
         .values("pk", *(f"n_{name}" for name in counts))
     )
     return {row["pk"]: {name: row[f"n_{name}"] for name in counts} for row in rows}
+
+
+def committee_person_choices(user: Any, exercise: Any) -> QuerySet[Any]:
+    """People who may be seated on the exercise's committees by `user`: those of the directory
+    the user sees, and those already seated on this exercise (visible on its committee page,
+    so an exercise-only grant can seat them on another committee too)."""
+    from kvpt.core.scope import get_scope
+    from kvpt.organisations.models import Person
+    from kvpt.organisations.selectors import person_list
+
+    seated = Person.objects.filter(
+        committee_seats__committee__exercise_id=getattr(exercise, "pk", exercise),
+        classification__lte=get_scope(user).clearance,
+    )
+    return Person.objects.filter(
+        Q(pk__in=person_list(user).values("pk")) | Q(pk__in=seated.values("pk"))
+    ).select_related("area")
