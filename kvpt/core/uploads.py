@@ -376,3 +376,38 @@ def _is_utf8_text(upload: IO[bytes]) -> bool:
 
 
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+# --- serving a stored file back ----------------------------------------------------------------
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266 / RFC 5987).
+
+    "Kế hoạch.pdf" -> attachment; filename="Ke hoach.pdf";
+    filename*=UTF-8''K%E1%BA%BF%20ho%E1%BA%A1ch.pdf
+    """
+    from urllib.parse import quote
+
+    name = clean_filename(filename)
+    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = "".join(c for c in decomposed if c.isascii() and not unicodedata.combining(c))
+    ascii_name = re.sub(r'["\\]', "_", ascii_name).strip()
+    stem = ascii_name.rsplit(".", 1)[0] if "." in ascii_name else ascii_name
+    if not re.search(r"[A-Za-z0-9]", stem):
+        ascii_name = "tep" + extension_of(name)
+    if ascii_name == name:
+        return f'attachment; filename="{ascii_name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def attachment_response(fileobj: Any, *, filename: str, content_type: str) -> Any:
+    """A download of a stored file: never shown inline, never sniffed, never cached by proxies."""
+    from django.http import FileResponse
+
+    response = FileResponse(fileobj, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

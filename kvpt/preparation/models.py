@@ -220,6 +220,11 @@ class Document(PreparationRecord):
     def __str__(self) -> str:
         return f"{self.code} - {self.title}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("preparation:document_detail", args=[self.exercise_id, self.pk])
+
 
 def document_upload_to(instance: DocumentVersion, filename: str) -> str:
     # A name of our own: the user's file name is kept in a field, never trusted as a path.
