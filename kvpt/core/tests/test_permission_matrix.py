@@ -150,6 +150,12 @@ API_PATHS: dict[str, str] = {
     "organisations.person": "/api/v1/people/{pk}",
     "accounts.membership": "/api/v1/memberships/{pk}",
     "exercises.exercise": "/api/v1/exercises/{pk}",
+    # Nested paths name their parents through the object: {obj.exercise_id}.
+    "exercises.phase": "/api/v1/exercises/{obj.exercise_id}/phases/{pk}",
+    "exercises.content": (
+        "/api/v1/exercises/{obj.phase.exercise_id}/phases/{obj.phase_id}/contents/{pk}"
+    ),
+    "exercises.milestone": "/api/v1/exercises/{obj.exercise_id}/milestones/{pk}",
 }
 
 LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
@@ -201,7 +207,7 @@ def test_the_outsider_gets_404(
         response = client_for(world.charlie).get(_history_url(label, obj.pk))
         assert response.status_code == 404, f"history of {label} visible to an outsider"
     if label in API_PATHS:
-        response = api_client_for(world.charlie).get(API_PATHS[label].format(pk=obj.pk))
+        response = api_client_for(world.charlie).get(API_PATHS[label].format(pk=obj.pk, obj=obj))
         assert response.status_code == 404, f"API {label} visible to an outsider"
         assert response.json()["code"] == "not_found"
 
@@ -217,7 +223,7 @@ def test_anonymous_is_sent_to_login_in_the_ui_and_gets_401_on_the_api(
         assert response.status_code == 302, label
         assert response["Location"].startswith(reverse("accounts:login")), label
     if label in API_PATHS:
-        response = client.get(API_PATHS[label].format(pk=obj.pk))
+        response = client.get(API_PATHS[label].format(pk=obj.pk, obj=obj))
         assert response.status_code == 401, label
         assert response.json()["code"] == "not_authenticated"
 
@@ -234,7 +240,7 @@ def test_the_higher_level_sees_it(
         response = client_for(world.dave).get(_history_url(label, obj.pk))
         assert response.status_code == 200, f"history of {label} hidden from the province"
     if label in API_PATHS:
-        response = api_client_for(world.dave).get(API_PATHS[label].format(pk=obj.pk))
+        response = api_client_for(world.dave).get(API_PATHS[label].format(pk=obj.pk, obj=obj))
         assert response.status_code == 200, (
             f"API {label} answers {response.status_code} to the province: {response.content!r}"
         )
@@ -257,6 +263,9 @@ EDIT_URLS: dict[str, str] = {
     "organisations.person": "organisations:person_update",
     "accounts.membership": "accounts:membership_edit",
     "exercises.exercise": "exercises:edit",
+    "exercises.phase": "exercises:phase_edit",
+    "exercises.content": "exercises:content_edit",
+    "exercises.milestone": "exercises:milestone_edit",
 }
 
 
@@ -287,7 +296,7 @@ def test_a_member_without_the_role_gets_403_on_the_edit_page_and_the_api(
     assert edit.status_code == 403, label
     if label in API_PATHS:
         patch = api_client_for(world.bob).patch(
-            API_PATHS[label].format(pk=obj.pk),
+            API_PATHS[label].format(pk=obj.pk, obj=obj),
             {"version": obj.version},
             content_type="application/json",
         )
