@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kvpt.core import crud
@@ -594,7 +595,16 @@ def _timeline(
     return items
 
 
-WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+# Monday first, as Vietnamese calendars are printed.
+WEEKDAYS = (
+    gettext_lazy("T2"),
+    gettext_lazy("T3"),
+    gettext_lazy("T4"),
+    gettext_lazy("T5"),
+    gettext_lazy("T6"),
+    gettext_lazy("T7"),
+    gettext_lazy("CN"),
+)
 
 
 @login_required
@@ -626,7 +636,7 @@ def calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
         "prev_month": f"{_add_months(month, -1):%Y-%m}",
         "next_month": f"{_add_months(month, 1):%Y-%m}",
         "today_month": f"{today:%Y-%m}",
-        "weekdays": [_(name) for name in WEEKDAYS],
+        "weekdays": [str(name) for name in WEEKDAYS],
         "weeks": _month_weeks(month, milestones, today),
         "timeline": _timeline(milestones, phases, today),
         "today": today,
