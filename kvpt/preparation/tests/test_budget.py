@@ -132,7 +132,8 @@ def test_nobody_settles_more_than_was_spent(world: World) -> None:
             actor=world.alice,
         )
     message = info.value.message_dict["settled_amount"][0]
-    assert "1.300.000 đ" in message and "1.200.000 đ" in message
+    assert "1.300.000 đ" in message
+    assert "1.200.000 đ" in message
     line = budget_line_create(
         exercise=world.exercise,
         code="KP-1",
@@ -155,7 +156,8 @@ def test_the_form_checks_the_settlement_too(world: World, client_for: Clients) -
     )
     assert response.status_code == 422
     errors = response.context["form"].errors
-    assert "settled_on" in errors and "settled_amount" in errors
+    assert "settled_on" in errors
+    assert "settled_amount" in errors
 
 
 def test_a_site_clearance_category_line_is_flagged_as_such(world: World) -> None:
