@@ -215,9 +215,7 @@ def task_timeline_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
 def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     task = get_visible_or_404(tasks_shown(user), pk=pk)
-    blocks = list(
-        task_list(user).filter(depends_on=task).order_by("code").only("pk", "code", "title")
-    )
+    blocks = list(task_list(user).filter(depends_on=task).order_by("code"))
     dependencies = list(task.depends_on.all())
     log_classified_reads(user, [task])
     return render_page(
