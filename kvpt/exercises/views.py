@@ -176,8 +176,9 @@ def exercise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "history": exercise.transitions.select_related("by"),
             "copied_from": copied_from,
             "can_copy": can_add_somewhere(user),
-            "structure_url": _optional_url("exercises:phase_list", exercise.pk),
-            "committees_url": _optional_url("exercises:committee_list", exercise.pk),
+            "structure_url": _optional_url("exercises:structure", exercise.pk),
+            "calendar_url": _optional_url("exercises:calendar", exercise.pk),
+            "committees_url": _optional_url("exercises:committees", exercise.pk),
             **detail_header(
                 exercise,
                 can_manage=can_edit,
