@@ -156,6 +156,7 @@ API_PATHS: dict[str, str] = {
         "/api/v1/exercises/{obj.phase.exercise_id}/phases/{obj.phase_id}/contents/{pk}"
     ),
     "exercises.milestone": "/api/v1/exercises/{obj.exercise_id}/milestones/{pk}",
+    "preparation.document": "/api/v1/exercises/{obj.exercise_id}/documents/{pk}",
 }
 
 LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
@@ -266,7 +267,16 @@ EDIT_URLS: dict[str, str] = {
     "exercises.phase": "exercises:phase_edit",
     "exercises.content": "exercises:content_edit",
     "exercises.milestone": "exercises:milestone_edit",
+    "preparation.document": "preparation:document_update",
 }
+# label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
+EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
+    "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
+}
+
+
+def _edit_url(label: str, obj: Any) -> str:
+    return reverse(EDIT_URLS[label], args=EDIT_ARGS.get(label, lambda o: [o.pk])(obj))
 
 
 @pytest.mark.parametrize("label", LABELS)
@@ -278,7 +288,7 @@ def test_the_outsider_gets_404_on_the_detail_and_edit_pages(
     if hasattr(obj, "get_absolute_url"):
         assert client.get(obj.get_absolute_url()).status_code == 404, label
     if label in EDIT_URLS:
-        assert client.get(reverse(EDIT_URLS[label], args=[obj.pk])).status_code == 404, label
+        assert client.get(_edit_url(label, obj)).status_code == 404, label
 
 
 @pytest.mark.parametrize("label", sorted(EDIT_URLS))
@@ -292,7 +302,7 @@ def test_a_member_without_the_role_gets_403_on_the_edit_page_and_the_api(
     obj = _object(world, label)
     if hasattr(obj, "get_absolute_url"):
         assert client_for(world.bob).get(obj.get_absolute_url()).status_code == 200, label
-    edit = client_for(world.bob).get(reverse(EDIT_URLS[label], args=[obj.pk]))
+    edit = client_for(world.bob).get(_edit_url(label, obj))
     assert edit.status_code == 403, label
     if label in API_PATHS:
         patch = api_client_for(world.bob).patch(
