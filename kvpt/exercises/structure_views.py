@@ -505,9 +505,14 @@ def _month_weeks(
         [DayCell(day=d, in_month=d.month == first.month, is_today=d == today) for d in week]
         for week in weeks
     ]
+    # Longer spans first, so a bar keeps its line across the days it covers.
+    ordered = sorted(
+        milestones,
+        key=lambda m: (m.starts_on, -((m.ends_on or m.starts_on) - m.starts_on).days, m.pk),
+    )
     for row in rows:
         for index, cell in enumerate(row):
-            for milestone in milestones:
+            for milestone in ordered:
                 start, end = milestone.starts_on, milestone.ends_on or milestone.starts_on
                 if not start <= cell.day <= end:
                     continue

@@ -99,6 +99,9 @@ def test_a_stale_patch_answers_409_and_keeps_the_stored_row(
     assert stale.status_code == 409
     assert stale.json()["code"] == "concurrent_edit"
     assert Phase.objects.get(pk=phase.pk).name == "Erin"
+    stale_delete = api_client_for(world.alice).delete(f"{url}?version=1")
+    assert stale_delete.status_code == 409
+    assert Phase.objects.filter(pk=phase.pk).exists()
 
 
 def test_an_end_before_the_start_answers_422_on_the_field(
