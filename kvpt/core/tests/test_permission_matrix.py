@@ -150,6 +150,10 @@ API_PATHS: dict[str, str] = {
     "organisations.person": "/api/v1/people/{pk}",
     "accounts.membership": "/api/v1/memberships/{pk}",
     "exercises.exercise": "/api/v1/exercises/{pk}",
+    "exercises.committee": "/api/v1/exercises/{obj.exercise_id}/committees/{pk}",
+    "exercises.committeemember": (
+        "/api/v1/exercises/{obj.committee.exercise_id}/committees/{obj.committee_id}/members/{pk}"
+    ),
     # Nested paths name their parents through the object: {obj.exercise_id}.
     "exercises.phase": "/api/v1/exercises/{obj.exercise_id}/phases/{pk}",
     "exercises.content": (
@@ -264,6 +268,8 @@ EDIT_URLS: dict[str, str] = {
     "organisations.person": "organisations:person_update",
     "accounts.membership": "accounts:membership_edit",
     "exercises.exercise": "exercises:edit",
+    "exercises.committee": "exercises:committee_edit",
+    "exercises.committeemember": "exercises:committee_member_edit",
     "exercises.phase": "exercises:phase_edit",
     "exercises.content": "exercises:content_edit",
     "exercises.milestone": "exercises:milestone_edit",

@@ -308,11 +308,11 @@ def test_alice_adds_a_member_with_the_position_prefilled_then_edits_and_removes_
     form = client.get(add).content.decode()
     assert "Lê Văn Đông" in form  # the district's people are offered
     position = client.get(
-        _url("committee_person_position", tb.pk), {"person": world.person.pk, "position": ""}
+        _url("committee_person_position", tb.pk), {"person": str(world.person.pk), "position": ""}
     )
     assert 'value="Chỉ huy trưởng"' in position.content.decode()
     kept = client.get(
-        _url("committee_person_position", tb.pk), {"person": world.person.pk, "position": "Gõ"}
+        _url("committee_person_position", tb.pk), {"person": str(world.person.pk), "position": "Gõ"}
     )
     assert 'value="Gõ"' in kept.content.decode()
 
