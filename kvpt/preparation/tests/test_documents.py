@@ -501,3 +501,17 @@ def test_a_classified_page_carries_its_marking(world: World, client_for: ClientF
     secret = make_document(world.exercise, "VK-MAT", classification=Classification.CONFIDENTIAL)
     page = client_for(world.alice).get(secret.get_absolute_url())
     assert page.context["page_classification"] == Classification.CONFIDENTIAL
+
+
+def test_system_admins_keep_the_catalogue_in_the_admin(world: World, client_for: ClientFor) -> None:
+    used = kind("QT-TC")
+    make_document(world.exercise, kind=used)
+    client = client_for(world.admin)
+    listing = client.get(reverse("admin:preparation_documentkind_changelist"))
+    assert listing.status_code == 200
+    assert "Quyết tâm tác chiến" in listing.content.decode()
+    change = client.get(reverse("admin:preparation_documentkind_change", args=[used.pk]))
+    assert change.status_code == 200
+    assert client_for(world.alice).get(
+        reverse("admin:preparation_documentkind_changelist")
+    ).status_code in (302, 403)
