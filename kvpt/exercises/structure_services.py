@@ -77,10 +77,24 @@ def _check_span(values: Mapping[str, Any], start: str, end: str) -> dict[str, st
     return {}
 
 
+# Dates outside these years are typing mistakes (and break month arithmetic on the calendar).
+YEAR_MIN, YEAR_MAX = 1945, 2100
+
+
+def _check_years(values: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        name: _("Năm phải nằm trong khoảng %(min)s-%(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX}
+        for name, value in values.items()
+        if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX
+    }
+
+
 def _check_times(record: Phase | Content) -> None:
     values = {name: getattr(record, name) for name in TIMES}
-    errors = _check_span(values, "planned_start", "planned_end") | _check_span(
-        values, "actual_start", "actual_end"
+    errors = (
+        _check_span(values, "planned_start", "planned_end")
+        | _check_span(values, "actual_start", "actual_end")
+        | _check_years(values)
     )
     if errors:
         raise ValidationError(errors)
@@ -331,7 +345,7 @@ def default_milestone_title(kind: str, sequence: int | None) -> str:
 
 
 def _check_milestone(milestone: Milestone) -> None:
-    errors: dict[str, str] = {}
+    errors = _check_years({"starts_on": milestone.starts_on, "ends_on": milestone.ends_on})
     if milestone.kind not in MilestoneKind.values:
         errors["kind"] = _("Loại mốc không hợp lệ.")
     if milestone.ends_on is not None and milestone.ends_on < milestone.starts_on:

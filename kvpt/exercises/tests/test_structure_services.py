@@ -215,3 +215,19 @@ def test_a_milestone_ending_before_it_starts_is_refused(world: World) -> None:
             actor=world.alice,
         )
     assert "ends_on" in caught.value.message_dict
+
+
+def test_a_year_far_outside_the_exercise_era_is_refused(world: World) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.milestone_create(
+            exercise=world.exercise, kind="opening", starts_on=dt.date(1, 1, 1), actor=world.alice
+        )
+    assert "starts_on" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        services.phase_create(
+            exercise=world.exercise,
+            name="A",
+            actual_end=timezone.make_aware(dt.datetime(2300, 1, 1)),
+            actor=world.alice,
+        )
+    assert "actual_end" in caught.value.message_dict
