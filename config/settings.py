@@ -8,6 +8,7 @@ Environment variables:
     KVPT_PRODUCTION 1 turns on HTTPS-only cookies, HSTS and the other deploy checks
     KVPT_VAR_DIR    where local state lives (default <repo>/var)
     MEDIA_ROOT      uploaded files (default <var>/media); any Django storage backend may replace it
+    KVPT_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 25; kvpt.core.uploads)
 """
 
 from __future__ import annotations
@@ -240,6 +241,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Documents, evidence files, templates: kvpt.core.uploads refuses larger files with a message.
+KVPT_MAX_UPLOAD_MB = float(os.environ.get("KVPT_MAX_UPLOAD_MB", "25"))
 
 # --- Security -----------------------------------------------------------------------------------
 
