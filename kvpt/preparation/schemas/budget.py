@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
@@ -20,18 +21,18 @@ def _vnd(value: Any) -> Any:
         return value
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValueError("Số tiền tính bằng đồng, không có phần thập phân.")
+            raise ValueError(_("Số tiền tính bằng đồng, không có phần thập phân."))
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
         if not text.isdigit():
-            raise ValueError("Số tiền phải là số nguyên đồng, ví dụ 1250000000.")
+            raise ValueError(_("Số tiền phải là số nguyên đồng, ví dụ 1250000000."))
         value = int(text)
     if isinstance(value, int):
         if value < 0:
-            raise ValueError("Số tiền không được âm.")
+            raise ValueError(_("Số tiền không được âm."))
         if value >= MAX_VND:
-            raise ValueError("Số tiền quá lớn.")
+            raise ValueError(_("Số tiền quá lớn."))
     return value
 
 

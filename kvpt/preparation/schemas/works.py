@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
@@ -21,13 +22,13 @@ def _quantity(value: Any) -> Any:
     try:
         number = Decimal(str(value))
     except Exception as exc:
-        raise ValueError("Khối lượng phải là số, ví dụ 2.3.") from exc
+        raise ValueError(_("Khối lượng phải là số, ví dụ 2.3.")) from exc
     if number < 0:
-        raise ValueError("Khối lượng không được âm.")
+        raise ValueError(_("Khối lượng không được âm."))
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("Khối lượng có tối đa 2 chữ số thập phân.")
+        raise ValueError(_("Khối lượng có tối đa 2 chữ số thập phân."))
     if number >= Decimal("1e10"):
-        raise ValueError("Khối lượng quá lớn.")
+        raise ValueError(_("Khối lượng quá lớn."))
     return number
 
 
