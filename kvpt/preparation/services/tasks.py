@@ -605,7 +605,7 @@ def task_import(*, exercise: Any, data: bytes, dry_run: bool, actor: Any) -> Imp
         result.errors = list(errors)
         if errors or dry_run:
             return result
-        _write(exercise, planned, actor)
+        _write(exercise, planned, result.rows, actor)
         result.applied = True
     return result
 
@@ -893,13 +893,13 @@ def _describe(item: _Planned) -> RowChange:
     return RowChange(item.row.number, item.task.code, "update" if changes else "unchanged", changes)
 
 
-def _write(exercise: Any, planned: list[_Planned], actor: Any) -> None:
-    by_code: dict[str, Task] = {}
-    described = {p.row.number: _describe(p) for p in planned}
-    for item in planned:
-        if item.is_new or described[item.row.number].action == "update":
+def _write(exercise: Any, planned: list[_Planned], rows: list[RowChange], actor: Any) -> None:
+    """Save the rows that change, then their dependencies; the revision rises once, if at all."""
+    written = False
+    for item, change in zip(planned, rows, strict=True):
+        if change.action != "unchanged":
             _save_row(item.task, actor, new=item.is_new)
-        by_code[item.task.code.casefold()] = item.task
+            written = True
     stored = {t.code.casefold(): t for t in Task.objects.filter(exercise_id=exercise.pk)}
     for item in planned:
         if item.dependency_codes is None:
@@ -909,4 +909,6 @@ def _write(exercise: Any, planned: list[_Planned], actor: Any) -> None:
         if current != {t.pk for t in wanted}:
             set_actor(item.task, actor)
             item.task.depends_on.set(wanted)
-    bump_revision(exercise.pk)
+            written = True
+    if written:
+        bump_revision(exercise.pk)
