@@ -160,6 +160,8 @@ API_PATHS: dict[str, str] = {
         "/api/v1/exercises/{obj.phase.exercise_id}/phases/{obj.phase_id}/contents/{pk}"
     ),
     "exercises.milestone": "/api/v1/exercises/{obj.exercise_id}/milestones/{pk}",
+    "preparation.work": "/api/v1/exercises/{obj.exercise_id}/works/{pk}",
+    "preparation.budgetline": "/api/v1/exercises/{obj.exercise_id}/budget-lines/{pk}",
     "preparation.document": "/api/v1/exercises/{obj.exercise_id}/documents/{pk}",
 }
 
@@ -273,11 +275,15 @@ EDIT_URLS: dict[str, str] = {
     "exercises.phase": "exercises:phase_edit",
     "exercises.content": "exercises:content_edit",
     "exercises.milestone": "exercises:milestone_edit",
+    "preparation.work": "preparation:work_update",
+    "preparation.budgetline": "preparation:budget_line_update",
     "preparation.document": "preparation:document_update",
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
 EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
     "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
+    "preparation.work": lambda obj: [obj.exercise_id, obj.pk],
+    "preparation.budgetline": lambda obj: [obj.exercise_id, obj.pk],
 }
 
 
