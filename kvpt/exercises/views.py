@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kvpt.core.crud import detail_header
@@ -147,6 +148,24 @@ def _transition_choices(user: Any, exercise: Any) -> list[dict[str, Any]]:
     return moves
 
 
+# The parts of an exercise other pages show, in the order of the work (linked when present).
+SECTIONS: tuple[tuple[str, Any], ...] = (
+    ("exercises:structure", gettext_lazy("Giai đoạn, nội dung")),
+    ("exercises:calendar", gettext_lazy("Lịch, mốc thời gian")),
+    ("exercises:committees", gettext_lazy("Các ban, tiểu ban")),
+    ("preparation:task_list", gettext_lazy("Công việc chuẩn bị")),
+    ("preparation:document_list", gettext_lazy("Văn kiện")),
+    ("preparation:work_list", gettext_lazy("Công trình")),
+    ("preparation:budget", gettext_lazy("Kinh phí")),
+    ("preparation:readiness", gettext_lazy("Mức độ sẵn sàng")),
+)
+
+
+def _section_links(pk: int) -> list[tuple[str, str]]:
+    links = [(_optional_url(name, pk), label) for name, label in SECTIONS]
+    return [(url, str(label)) for url, label in links if url]
+
+
 _ORDER = list(ExerciseStatus.values)
 
 
@@ -176,9 +195,7 @@ def exercise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "history": exercise.transitions.select_related("by"),
             "copied_from": copied_from,
             "can_copy": can_add_somewhere(user),
-            "structure_url": _optional_url("exercises:structure", exercise.pk),
-            "calendar_url": _optional_url("exercises:calendar", exercise.pk),
-            "committees_url": _optional_url("exercises:committees", exercise.pk),
+            "section_links": _section_links(exercise.pk),
             **detail_header(
                 exercise,
                 can_manage=can_edit,

@@ -613,3 +613,10 @@ def test_api_transitions_scope(world: World, api_client_for: Any) -> None:
     assert bob.get(url).status_code == 200
     assert bob.post(url, body, content_type="application/json").status_code == 403
     assert Exercise.objects.get(pk=world.exercise.pk).status == S.DRAFT
+
+
+def test_the_detail_page_links_the_exercises_sections(world: World, client_for: ClientFor) -> None:
+    pk = world.exercise.pk
+    body = client_for(world.bob).get(world.exercise.get_absolute_url()).content.decode()
+    for name in ("exercises:structure", "exercises:committees", "preparation:readiness"):
+        assert reverse(name, args=[pk]) in body, name
