@@ -495,10 +495,20 @@ class DayCell:
     # (milestone, part): part is "single", "start", "mid" or "end"; `show_title` on the first
     # cell of the milestone in each week row, so a bar crossing a week still says what it is.
     items: list[tuple[Milestone, str, bool]] = field(default_factory=list)
+    # Phases whose planned span covers the day: (position, phase).
+    phases: list[tuple[int, Phase]] = field(default_factory=list)
+
+
+def _planned_days(phase: Phase) -> tuple[dt.date, dt.date] | None:
+    if phase.planned_start is None:
+        return None
+    start = timezone.localtime(phase.planned_start).date()
+    end = timezone.localtime(phase.planned_end).date() if phase.planned_end else start
+    return start, max(start, end)
 
 
 def _month_weeks(
-    first: dt.date, milestones: list[Milestone], today: dt.date
+    first: dt.date, milestones: list[Milestone], today: dt.date, phases: list[Phase] | None = None
 ) -> list[list[DayCell]]:
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     rows = [
@@ -525,6 +535,10 @@ def _month_weeks(
                 else:
                     part = "mid"
                 cell.items.append((milestone, part, cell.day == start or index == 0))
+            for position, phase in enumerate(phases or [], start=1):
+                span = _planned_days(phase)
+                if span is not None and span[0] <= cell.day <= span[1]:
+                    cell.phases.append((position, phase))
     return rows
 
 
@@ -584,14 +598,13 @@ def _timeline(
             milestone,
         )
     for position, phase in enumerate(phases, start=1):
-        if phase.planned_start is None:
+        span = _planned_days(phase)
+        if span is None:
             continue
-        start = timezone.localtime(phase.planned_start).date()
-        end = timezone.localtime(phase.planned_end).date() if phase.planned_end else start
         add(
             "phase",
-            start,
-            max(start, end),
+            span[0],
+            span[1],
             phase.name,
             _("Giai đoạn %(n)s") % {"n": position},
             phase,
@@ -619,7 +632,8 @@ def calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
     log_classified_read(user, exercise)
     today = timezone.localdate()
     month = _parse_month(request.GET.get("month", ""))
-    if _is_htmx(request) and month is not None:
+    grid_only = _is_htmx(request) and month is not None
+    if grid_only and month is not None:
         # Month navigation: only the grid, and only the milestones it shows.
         weeks_span = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         grid_start, grid_end = weeks_span[0][0], weeks_span[-1][-1]
@@ -629,11 +643,10 @@ def calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
                 & (Q(ends_on__gte=grid_start) | Q(ends_on__isnull=True, starts_on__gte=grid_start))
             )
         )
-        phases: list[Phase] = []
     else:
         milestones = list(exercise_milestones(user, exercise))
-        phases = list(phase_list(user).filter(exercise=exercise).order_by("order", "pk"))
         month = month or _default_month(today, milestones)
+    phases = list(phase_list(user).filter(exercise=exercise).order_by("order", "pk"))
     context = {
         "exercise": exercise,
         "month": month,
@@ -642,8 +655,8 @@ def calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
         "next_month": f"{_add_months(month, 1):%Y-%m}",
         "today_month": f"{today:%Y-%m}",
         "weekdays": [str(name) for name in WEEKDAYS],
-        "weeks": _month_weeks(month, milestones, today),
-        "timeline": _timeline(milestones, phases, today),
+        "weeks": _month_weeks(month, milestones, today, phases),
+        "timeline": [] if grid_only else _timeline(milestones, phases, today),
         "today": today,
         "milestone_count": len(milestones),
         "can_edit": user.has_perm(PERM, exercise),

@@ -460,3 +460,20 @@ def test_a_milestone_is_edited_with_its_version_and_deleted(
     delete = reverse("exercises:milestone_delete", args=[milestone.pk])
     assert client.post(delete, {"version": 2}).status_code == 302
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_the_month_grid_marks_the_planned_days_of_each_phase(
+    world: World, client_for: ClientFor
+) -> None:
+    Phase.objects.create(
+        exercise=world.exercise,
+        order=1,
+        name="Thực hành tác chiến phòng thủ",
+        planned_start=timezone.make_aware(dt.datetime(2023, 8, 25, 7, 0)),
+        planned_end=timezone.make_aware(dt.datetime(2023, 8, 26, 17, 0)),
+    )
+    body = client_for(world.bob).get(_calendar(world.exercise, "2023-08"), headers=HTMX)
+    text = body.content.decode()
+    assert "GĐ 1" in _cell(text, "2023-08-25")
+    assert "GĐ 1" in _cell(text, "2023-08-26")
+    assert "GĐ 1" not in _cell(text, "2023-08-27")
