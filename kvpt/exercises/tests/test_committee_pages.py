@@ -227,6 +227,8 @@ def test_the_detail_page_counts_a_subcommittee_s_work(world: World, client_for: 
     body = response.content.decode()
     assert response.status_code == 200
     assert "1/2" in body
+    tasks = reverse("preparation:task_list", args=[world.exercise.pk])
+    assert f"{tasks}?subcommittee={tb.pk}" in body
     assert "Trưởng phòng" in body
     assert _url("committee_edit", tb.pk) not in body  # bob may not
 
