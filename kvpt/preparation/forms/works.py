@@ -97,6 +97,21 @@ def can_add_record(user: Any, exercise: Any) -> bool:
     )
 
 
+def offer(form: VersionedModelForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer `queryset` in `name`; a present value the user may not pick stays as it is.
+
+    The field is then left out of the form (and so out of the changes): a select without the
+    present option would otherwise clear a link set by someone who sees more.
+    """
+    if name not in form.fields:
+        return
+    present = getattr(form.instance, f"{name}_id", None) if form.instance.pk else None
+    if present is not None and not queryset.filter(pk=present).exists():
+        del form.fields[name]
+        return
+    form.limit_choices(name, queryset)
+
+
 class WorkForm(VersionedModelForm):
     quantity = VnDecimalField(
         label=_("Khối lượng"),
@@ -121,10 +136,10 @@ class WorkForm(VersionedModelForm):
         exercise = self.instance.exercise
         agencies = agency_list(user).order_by("name")
         for name in ("owner", "custodian", "handed_over_to"):
-            self.limit_choices(name, agencies)
-        self.limit_choices("subcommittee", subcommittee_choices(user, exercise))
-        self.limit_choices(
-            "budget_line", budget_line_list(user).filter(exercise=exercise).order_by("code")
+            offer(self, name, agencies)
+        offer(self, "subcommittee", subcommittee_choices(user, exercise))
+        offer(
+            self, "budget_line", budget_line_list(user).filter(exercise=exercise).order_by("code")
         )
         self.fields["location"].help_text = _(
             "Vị trí sở chỉ huy, hầm thường là bí mật: đặt độ mật cho phù hợp."

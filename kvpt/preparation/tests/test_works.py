@@ -512,3 +512,46 @@ def test_a_concurrent_service_edit_raises(world: World) -> None:
     work_update(work=work, changes={"name": "A"}, expected_version=1, actor=world.alice)
     with pytest.raises(ConcurrentEditError):
         work_update(work=work, changes={"name": "B"}, expected_version=1, actor=world.erin)
+
+
+def test_an_edit_keeps_a_link_the_editor_may_not_see(world: World, client_for: Clients) -> None:
+    """erin (clearance Thường) edits a work paid from a Mật budget line: the link survives."""
+    secret_line = make_line(world, code="KP-MAT", classification=Classification.CONFIDENTIAL)
+    work = make_work(world, budget_line=secret_line)
+    url = reverse("preparation:work_update", args=[world.exercise.pk, work.pk])
+    client = client_for(world.erin)
+    page = client.get(url)
+    assert "budget_line" not in page.context["form"].fields
+    assert "KP-MAT" not in page.content.decode()
+    response = client.post(url, _form(code=work.code, name="Hầm đã sửa", version=1))
+    assert response.status_code == 302
+    work.refresh_from_db()
+    assert work.name == "Hầm đã sửa"
+    assert work.budget_line == secret_line
+    assert "KP-MAT" not in client.get(work.get_absolute_url()).content.decode()
+
+
+def test_a_closed_exercise_refuses_new_works(world: World) -> None:
+    from kvpt.exercises.models import Exercise
+
+    Exercise.objects.filter(pk=world.exercise.pk).update(status="closed")
+    world.exercise.refresh_from_db()
+    with pytest.raises(ValidationError):
+        work_create(
+            exercise=world.exercise,
+            code="CT-1",
+            name="Hầm",
+            kind="bunker",
+            construction="new",
+            actor=world.alice,
+        )
+
+
+def test_htmx_gets_the_results_with_their_marking(world: World, client_for: Clients) -> None:
+    make_work(world, code="CT-MAT", classification=Classification.CONFIDENTIAL)
+    response = client_for(world.alice).get(_list_url(world), {"q": "mat"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="results">')
+    assert 'id="marking-top" hx-swap-oob="true"' in html
+    assert "CT-MAT" in html
