@@ -41,7 +41,13 @@ from kvpt.exercises.committee_services import (
     default_position,
     missing_standard,
 )
-from kvpt.exercises.models import Committee, CommitteeKind, CommitteeMember, Exercise
+from kvpt.exercises.models import (
+    Committee,
+    CommitteeKind,
+    CommitteeMember,
+    Exercise,
+    ExerciseStatus,
+)
 from kvpt.exercises.selectors import (
     committee_person_choices,
     committee_record_counts,
@@ -75,6 +81,11 @@ def _committee_crumbs(committee: Committee) -> crud.Crumbs:
     return [*_exercise_crumbs(committee.exercise), (committee.name, _detail_url(committee))]
 
 
+def _editable(user: Any, exercise: Exercise) -> bool:
+    """Whether to offer the editing buttons (a closed exercise is kept as it was)."""
+    return exercise.status != ExerciseStatus.CLOSED and bool(user.has_perm(PERM, exercise))
+
+
 def _visible_exercise(request: HttpRequest, pk: int) -> Exercise:
     exercise = get_visible_or_404(exercise_list(request.user), pk=pk)
     log_classified_read(request.user, exercise)
@@ -91,7 +102,7 @@ def committees_view(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = _visible_exercise(request, pk)
     committees = list(committee_with_members_list(user).filter(exercise=exercise))
     mine = set(subcommittees_of(user, exercise).values_list("pk", flat=True))
-    can_edit = user.has_perm(PERM, exercise)
+    can_edit = _editable(user, exercise)
     catalogues = (
         {name: missing_standard(exercise, name, committees) for name in CATALOGUES}
         if can_edit
@@ -159,7 +170,7 @@ def committee_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if committee.is_subcommittee
         else None
     )
-    can_edit = user.has_perm(PERM, committee)
+    can_edit = _editable(user, committee.exercise)
     return render_page(
         request,
         "exercises/committees/detail.html",
@@ -321,14 +332,16 @@ def committee_people_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     committee = COMMITTEE.get_for_change(user, pk)
     people = person_options(user, committee.exercise, request.GET.get("person_q", ""))
-    chosen = request.GET.get("person", "")
+    value = request.GET.get("person", "")
+    chosen = int(value) if value.isdigit() else None
+    if chosen is not None and all(p.pk != chosen for p in people):
+        # Keep the person already picked while the list narrows to other names.
+        kept = committee_person_choices(user, committee.exercise).filter(pk=chosen).first()
+        people = [kept, *people] if kept is not None else people
     return render(
         request,
         "exercises/committees/partials/person_options.html",
-        {
-            "options": [(p.pk, person_label(p)) for p in people],
-            "chosen": int(chosen) if chosen.isdigit() else None,
-        },
+        {"options": [(p.pk, person_label(p)) for p in people], "chosen": chosen},
     )
 
 

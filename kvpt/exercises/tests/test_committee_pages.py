@@ -403,3 +403,35 @@ def test_an_exercise_only_planner_seats_people_already_on_the_exercise_s_committ
     )
     assert added.status_code == 302
     assert world.person.committee_seats.count() == 2
+
+
+def test_a_closed_exercise_s_committees_offer_no_editing(
+    world: World, client_for: ClientFor
+) -> None:
+    tb = _committee(world)
+    world.exercise.status = "closed"
+    world.exercise.save()
+    client = client_for(world.alice)
+    body = client.get(_url("committees", world.exercise.pk)).content.decode()
+    assert "Tiểu ban Văn kiện" in body
+    assert _url("committee_edit", tb.pk) not in body
+    assert "Thêm các tiểu ban thường dùng" not in body
+    refused = client.post(
+        _url("committee_add_standard", world.exercise.pk), {"catalogue": "subcommittees"}
+    )
+    assert refused.status_code == 302
+    assert world.exercise.committees.count() == 1
+
+
+def test_the_person_search_keeps_the_person_already_chosen(
+    world: World, client_for: ClientFor
+) -> None:
+    tb = _committee(world)
+    PersonFactory.create(full_name="Trần Thị Huyền", area=world.district)
+    body = (
+        client_for(world.alice)
+        .get(_url("committee_people", tb.pk), {"person_q": "huyen", "person": str(world.person.pk)})
+        .content.decode()
+    )
+    assert "Trần Thị Huyền" in body
+    assert f'<option value="{world.person.pk}" selected>' in body
