@@ -29,6 +29,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_MAX_UPLOAD_MB = 25
 # A zip (DOCX, XLSX ...) may expand to at most this much, this many times its size, in this many
@@ -45,7 +46,7 @@ class FileKind:
     """A kind of file we accept: how people call it, its extensions and its content type."""
 
     code: str
-    label: str
+    label: Any  # a str, or a lazy translation
     extensions: tuple[str, ...]
     content_type: str
 
@@ -83,7 +84,12 @@ KINDS: dict[str, FileKind] = {
         FileKind("xls", "Excel 97-2003 (XLS)", (".xls",), "application/vnd.ms-excel"),
         FileKind("png", "PNG", (".png",), "image/png"),
         FileKind("jpeg", "JPEG", (".jpg", ".jpeg"), "image/jpeg"),
-        FileKind("txt", "văn bản thuần (UTF-8)", (".txt", ".csv"), "text/plain; charset=utf-8"),
+        FileKind(
+            "txt",
+            gettext_lazy("văn bản thuần (UTF-8)"),
+            (".txt", ".csv"),
+            "text/plain; charset=utf-8",
+        ),
     )
 }
 DOCUMENT_KINDS: tuple[str, ...] = tuple(KINDS)
@@ -215,7 +221,7 @@ def check_upload(
                 "không nhận loại tệp của “%(name)s”. Chỉ nhận: %(kinds)s (loại tệp được xác định "
                 "theo nội dung, không theo tên tệp)."
             )
-            % {"name": filename, "kinds": ", ".join(k.label for k in allowed_kinds)},
+            % {"name": filename, "kinds": ", ".join(str(k.label) for k in allowed_kinds)},
             "unsupported_type",
         )
     extension = extension_of(filename)

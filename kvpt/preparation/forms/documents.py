@@ -101,7 +101,7 @@ class DocumentVersionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = max_upload_bytes() / (1024 * 1024)
-        kinds = ", ".join(KINDS[code].label for code in DOCUMENT_KINDS)
+        kinds = ", ".join(str(KINDS[code].label) for code in DOCUMENT_KINDS)
         self.fields["file"].help_text = _(
             "Nhận: %(kinds)s; tối đa %(limit)s MB. Loại tệp được kiểm tra theo nội dung."
         ) % {"kinds": kinds, "limit": f"{limit:g}".replace(".", ",")}
