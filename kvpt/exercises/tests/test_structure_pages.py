@@ -214,6 +214,9 @@ def test_an_observer_reads_the_page_without_edit_buttons_and_is_refused_edits(
     assert "Nội dung 1.1" in body
     assert reverse("exercises:phase_edit", args=[phase.pk]) not in body
     assert 'data-testid="add-phase"' not in body
+    history = reverse("core:history", args=["exercises.phase", phase.pk])
+    assert history in body
+    assert client.get(history).status_code == 200
     for url in (
         reverse("exercises:phase_create", args=[world.exercise.pk]),
         reverse("exercises:phase_edit", args=[phase.pk]),
