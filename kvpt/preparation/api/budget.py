@@ -6,6 +6,7 @@ and the totals with the settlement progress. Money is whole VND in integers.
 # through ninja.pagination's wrapper, whose module cannot resolve string annotations.
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -77,6 +78,11 @@ def _changes(user: Any, exercise_id: int, data: dict[str, Any], current: Any) ->
     }
     if current is None and changes.get("classification") is None:
         changes.pop("classification", None)
+    blank = [
+        name for name, value in changes.items() if value is None and name not in ("settled_on",)
+    ]
+    if blank:
+        raise ValidationError({name: _("Trường này không được để trống.") for name in blank})
     subcommittees = committee_list(user).filter(
         exercise_id=exercise_id, kind=CommitteeKind.SUBCOMMITTEE
     )

@@ -7,6 +7,7 @@ writes through the services (403 without the right, 409 on a stale version, 422 
 # through ninja.pagination's wrapper, whose module cannot resolve string annotations.
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -81,6 +82,13 @@ def _changes(user: Any, exercise_id: int, data: dict[str, Any], current: Any) ->
     }
     if current is None and changes.get("classification") is None:
         changes.pop("classification", None)
+    blank = [
+        name
+        for name, value in changes.items()
+        if value is None and name not in ("quantity", "handed_over_on")
+    ]
+    if blank:
+        raise ValidationError({name: _("Trường này không được để trống.") for name in blank})
     subcommittees = committee_list(user).filter(
         exercise_id=exercise_id, kind=CommitteeKind.SUBCOMMITTEE
     )

@@ -182,3 +182,16 @@ def test_the_list_makes_the_same_number_of_queries_for_more_rows(
     for i in range(10):
         make_line(world, code=f"B-{i}", subcommittee=subs.finance)
     assert count() == small
+
+
+def test_null_for_a_required_field_is_422_not_a_crash(
+    world: World, api_client_for: Clients
+) -> None:
+    line = make_line(world)
+    api = api_client_for(world.alice)
+    for field in ("classification", "estimate", "category"):
+        response = api.patch(
+            f"{_base(world)}/{line.pk}", {"version": 1, field: None}, content_type=JSON
+        )
+        assert response.status_code == 422, (field, response.content)
+        assert response.json()["errors"][0]["field"] == field
