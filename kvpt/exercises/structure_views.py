@@ -30,7 +30,7 @@ from kvpt.core import crud
 from kvpt.core.forms import DeleteForm
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
-from kvpt.core.services import ConcurrentEditError
+from kvpt.core.services import CLOSED_STATUS, ConcurrentEditError
 from kvpt.core.views_helpers import log_classified_read, render_page
 from kvpt.exercises import structure_services as services
 from kvpt.exercises.models import Content, Exercise, Milestone, Phase
@@ -71,6 +71,11 @@ def _editable_exercise(request: HttpRequest, pk: int) -> Exercise:
 def _visible_exercise_of(request: HttpRequest, exercise_id: int) -> Exercise:
     # The record was found through its selector, so its exercise is visible too.
     return exercise_list(request.user).get(pk=exercise_id)
+
+
+def _can_edit(user: Any, exercise: Exercise) -> bool:
+    """Whether to offer the edit buttons (the services decide again on every write)."""
+    return exercise.status != CLOSED_STATUS and user.has_perm(PERM, exercise)
 
 
 def _structure_url(exercise_id: int) -> str:
@@ -214,7 +219,8 @@ def structure_view(request: HttpRequest, pk: int) -> HttpResponse:
             "phases": phases,
             "phase_count": len(phases),
             "content_count": sum(len(p.contents.all()) for p in phases),
-            "can_edit": user.has_perm(PERM, exercise),
+            "can_edit": _can_edit(user, exercise),
+            "is_closed": exercise.status == CLOSED_STATUS,
             "page_classification": exercise.classification,
             "breadcrumbs": _crumbs(exercise, _("Tiến trình diễn tập"), None),
         },
@@ -659,7 +665,8 @@ def calendar_view(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": [] if grid_only else _timeline(milestones, phases, today),
         "today": today,
         "milestone_count": len(milestones),
-        "can_edit": user.has_perm(PERM, exercise),
+        "can_edit": _can_edit(user, exercise),
+        "is_closed": exercise.status == CLOSED_STATUS,
         "page_classification": exercise.classification,
         "breadcrumbs": _crumbs(exercise, _("Lịch, mốc thời gian"), None),
     }

@@ -264,11 +264,18 @@ def test_a_closed_exercise_refuses_a_new_phase_with_a_message(
     world: World, client_for: ClientFor
 ) -> None:
     Exercise.objects.filter(pk=world.exercise.pk).update(status="closed")
+    client = client_for(world.alice)
     url = reverse("exercises:phase_create", args=[world.exercise.pk])
-    response = client_for(world.alice).post(url, _phase_data())
+    response = client.post(url, _phase_data())
     assert response.status_code == 422
     assert "Cuộc diễn tập đã kết thúc" in response.content.decode()
     assert not Phase.objects.exists()
+    # The pages say so and offer no edit buttons.
+    for page in (_structure(world.exercise), _calendar(world.exercise)):
+        body = client.get(page).content.decode()
+        assert 'data-testid="closed-note"' in body
+        assert 'data-testid="add-phase"' not in body
+        assert 'data-testid="add-milestone"' not in body
 
 
 def _count_queries(client: Client, url: str) -> int:
