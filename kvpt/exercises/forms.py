@@ -161,6 +161,13 @@ class ExerciseForm(forms.Form):
             self.initial.setdefault("classification", Classification.UNCLASSIFIED)
             self.initial.setdefault("kind", ExerciseKind.DISTRICT_KVPT)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
+
     @classmethod
     def initial_from(cls, exercise: Exercise) -> dict[str, Any]:
         initial = {name: getattr(exercise, name) for name in EXERCISE_FORM_FIELDS}

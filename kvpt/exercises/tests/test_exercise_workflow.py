@@ -620,3 +620,26 @@ def test_the_detail_page_links_the_exercises_sections(world: World, client_for: 
     body = client_for(world.bob).get(world.exercise.get_absolute_url()).content.decode()
     for name in ("exercises:structure", "exercises:committees", "preparation:readiness"):
         assert reverse(name, args=[pk]) in body, name
+
+
+def test_the_form_names_dates_out_of_order_on_the_end_date(
+    world: World, client_for: ClientFor
+) -> None:
+    response = client_for(world.alice).post(
+        reverse("exercises:create"),
+        {
+            "code": "DT-XA-2026",
+            "name": "Diễn tập xã",
+            "area": world.commune.pk,
+            "year": 2026,
+            "kind": "commune_combat",
+            "classification": 0,
+            "start_date": "22/08/2026",
+            "end_date": "20/08/2026",
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["end_date"] == [
+        "Ngày kết thúc không được trước ngày bắt đầu."
+    ]
+    assert not Exercise.objects.filter(code="DT-XA-2026").exists()
