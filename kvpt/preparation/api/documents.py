@@ -16,7 +16,6 @@ from ninja.files import UploadedFile
 
 from kvpt.core import api_crud
 from kvpt.core.api_crud import READ_ERRORS, UPDATE_ERRORS, WRITE_ERRORS, pick, reference
-from kvpt.core.crud import Entity
 from kvpt.core.models import AccessLog
 from kvpt.core.permissions import require_perm
 from kvpt.core.scope import get_visible_or_404
@@ -31,7 +30,6 @@ from kvpt.preparation.schemas.documents import (
     DocumentStatusIn,
     DocumentVersionOut,
 )
-from kvpt.preparation.selectors import document_list
 from kvpt.preparation.selectors.documents import (
     DocumentFilters,
     document_get,
@@ -44,22 +42,13 @@ from kvpt.preparation.services.documents import (
     PERM,
     document_add_version,
     document_create,
-    document_delete,
     document_set_status,
     document_update,
 )
-from kvpt.preparation.views.documents import serve_version
+from kvpt.preparation.views.documents import DOCUMENT, serve_version
 
 router = Router(tags=["documents"])
 
-DOCUMENT: Entity[Document] = Entity(
-    name="document",
-    visible=document_list,
-    perm=PERM,
-    create=document_create,
-    update=document_update,
-    delete=document_delete,
-)
 BASE = "/exercises/{int:exercise_id}/documents"
 ONE = BASE + "/{int:document_id}"
 

@@ -50,6 +50,7 @@ class DocumentForm(VersionedModelForm):
         model = Document
         fields = list(DOCUMENT_FIELDS)
         labels = {
+            "kind": _("Loại văn kiện"),
             "number": _("Số, ký hiệu"),
             "title": _("Trích yếu"),
             "custodian": _("Cơ quan quản lý"),
