@@ -515,3 +515,41 @@ def test_system_admins_keep_the_catalogue_in_the_admin(world: World, client_for:
     assert client_for(world.alice).get(
         reverse("admin:preparation_documentkind_changelist")
     ).status_code in (302, 403)
+
+
+def test_a_subcommittee_member_adds_documents_only_to_their_subcommittee(
+    world: World, client_for: ClientFor
+) -> None:
+    mine = subcommittee(world)
+    other = subcommittee(world, "TB-CT")
+    frank = subcommittee_member(world, mine)
+    client = client_for(frank)
+    create = reverse("preparation:document_create", args=[world.exercise.pk])
+    page = client.get(create)
+    assert page.status_code == 200
+    offered = list(page.context["form"].fields["subcommittee"].queryset)
+    assert offered == [mine]
+    saved = client.post(
+        create,
+        {
+            "kind": kind().pk,
+            "code": "VK-TB",
+            "title": "Kế hoạch tiểu ban",
+            "subcommittee": mine.pk,
+            "classification": 0,
+        },
+    )
+    assert saved.status_code == 302
+    assert Document.objects.get(code="VK-TB").subcommittee == mine
+    refused = client.post(
+        create,
+        {
+            "kind": kind().pk,
+            "code": "VK-X",
+            "title": "Khác",
+            "subcommittee": other.pk,
+            "classification": 0,
+        },
+    )
+    assert refused.status_code == 422
+    assert not Document.objects.filter(code="VK-X").exists()
