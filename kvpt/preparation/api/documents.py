@@ -64,6 +64,8 @@ def _changes(user: Any, data: dict[str, Any], current: Any, exercise: Any) -> di
     from kvpt.organisations.selectors import agency_list
 
     changes = pick(data, ("code", "title", "number", "issued_on"))
+    if "number" in changes and changes["number"] is None:
+        changes["number"] = ""  # no number yet ("số" is given when the document is issued)
     if "classification" in data and data["classification"] is not None:
         changes["classification"] = int(data["classification"])
     changes |= reference(
