@@ -163,6 +163,7 @@ API_PATHS: dict[str, str] = {
     "preparation.work": "/api/v1/exercises/{obj.exercise_id}/works/{pk}",
     "preparation.budgetline": "/api/v1/exercises/{obj.exercise_id}/budget-lines/{pk}",
     "preparation.document": "/api/v1/exercises/{obj.exercise_id}/documents/{pk}",
+    "preparation.task": "/api/v1/tasks/{pk}",
 }
 
 LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
@@ -278,6 +279,7 @@ EDIT_URLS: dict[str, str] = {
     "preparation.work": "preparation:work_update",
     "preparation.budgetline": "preparation:budget_line_update",
     "preparation.document": "preparation:document_update",
+    "preparation.task": "preparation:task_update",
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
 EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
