@@ -643,3 +643,32 @@ def test_the_form_names_dates_out_of_order_on_the_end_date(
         "Ngày kết thúc không được trước ngày bắt đầu."
     ]
     assert not Exercise.objects.filter(code="DT-XA-2026").exists()
+
+
+def _add_transitions(world: World, n: int) -> None:
+    ExerciseTransition.objects.bulk_create(
+        ExerciseTransition(
+            exercise=world.exercise, from_status=S.DRAFT, to_status=S.PLANNED, by=world.alice
+        )
+        for _ in range(n)
+    )
+
+
+def test_the_status_history_costs_the_same_queries_for_1_or_20_moves(
+    world: World, client_for: ClientFor, api_client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.alice)
+    api = api_client_for(world.alice)
+    api.get(f"{BASE}/{world.exercise.pk}")  # the token's first use is recorded once
+    counts = []
+    for n in (1, 19):
+        _add_transitions(world, n)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(world.exercise.get_absolute_url()).status_code == 200
+        with CaptureQueriesContext(connection) as listed:
+            assert api.get(f"{BASE}/{world.exercise.pk}/transitions").status_code == 200
+        counts.append((len(page), len(listed)))
+    assert counts[0] == counts[1]
