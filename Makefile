@@ -28,14 +28,15 @@ PYTEST_CI_ARGS := --create-db
 endif
 PYTEST_ARGS ?=
 
-.PHONY: help setup setup-test bootstrap-uv run test lint fmt bench messages clean
+.PHONY: help setup setup-test bootstrap-uv run test lint fmt bench load messages clean
 
 help:
 	@echo "make run      chạy ứng dụng với dữ liệu mẫu (serve with demo data; HOST=, PORT=)"
 	@echo "make test     kiểm tra toàn bộ (ruff, mypy, migrations, pytest; DATABASE_URL= for PostgreSQL)"
 	@echo "make setup    cài môi trường (uv, .venv from uv.lock, Debian packages when root)"
 	@echo "make lint     ruff + mypy        make fmt       format and autofix"
-	@echo "make messages cập nhật bản dịch  make bench     benchmarks (bench/run.sh)"
+	@echo "make messages cập nhật bản dịch  make bench     đo hiệu năng trang/API (bench/README.md)"
+	@echo "make load     thử tải 50 máy khách, 60 s (SQLite và PostgreSQL; BENCH_ARGS=)"
 	@echo "make clean    xóa tệp tạm (keeps the database and secret key in var/)"
 
 bootstrap-uv:
@@ -69,8 +70,14 @@ fmt: setup
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
+# Throwaway databases (var/bench/*.sqlite3, PostgreSQL bench_<pid> on 127.0.0.1), results in
+# bench/results/. BENCH_ARGS= passes options, e.g. BENCH_ARGS="--db sqlite --requests 50".
+BENCH_ARGS ?=
 bench: setup
-	@if [[ -f bench/run.sh ]]; then bash bench/run.sh; else echo "Chưa có bài đo hiệu năng nào (no benchmarks yet: bench/run.sh)."; fi
+	$(RUN) kvpt bench run $(BENCH_ARGS)
+
+load: setup
+	$(RUN) kvpt bench load $(BENCH_ARGS)
 
 messages: setup
 	$(RUN) python manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*'

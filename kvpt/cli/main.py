@@ -336,6 +336,10 @@ def manage_command(args: argparse.Namespace) -> int:
     return manage(args.django_args)
 
 
+# --- bench (its own module: kvpt/cli/bench.py) ---------------------------------------------------
+
+from kvpt.cli import bench as _bench  # noqa: E402, F401 - registers `kvpt bench`
+
 # --- entry point --------------------------------------------------------------------------------
 
 

@@ -1,0 +1,157 @@
+"""Realistic Vietnamese text for the synthetic data, drawn from the committed vocabulary.
+
+bench/vocabulary/words.txt is ordered by rank: entry n is drawn with weight
+1 / (n + OFFSET) ** EXPONENT (a Zipf-Mandelbrot law, like word frequencies in real text), so
+benchmark queries can pick frequent, medium and rare words. The generator counts every draw;
+`tiers` reads the counts back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kvpt.core.text import fold, nfc
+
+VOCABULARY_DIR = Path(__file__).resolve().parents[2] / "bench" / "vocabulary"
+EXPONENT = 1.07
+OFFSET = 2.7
+TIER_SIZE = 10
+
+
+def read_lines(path: Path) -> list[str]:
+    """Non-empty, non-comment lines, NFC, inner whitespace collapsed."""
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = " ".join(nfc(raw).split())
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+@cache
+def words() -> tuple[str, ...]:
+    """The ranked vocabulary, duplicates (case-insensitive) dropped after their first rank."""
+    seen: set[str] = set()
+    ranked = []
+    for word in read_lines(VOCABULARY_DIR / "words.txt"):
+        if word.casefold() not in seen:
+            seen.add(word.casefold())
+            ranked.append(word)
+    return tuple(ranked)
+
+
+@cache
+def names() -> dict[str, tuple[str, ...]]:
+    """Sections of names.txt: family, middle, given (people), province, place (area names)."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in read_lines(VOCABULARY_DIR / "names.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            sections[current] = []
+        elif current:
+            sections[current].append(line)
+    return {key: tuple(values) for key, values in sections.items()}
+
+
+@cache
+def cumulative_weights(size: int) -> tuple[float, ...]:
+    return tuple(itertools.accumulate(1 / (n + OFFSET) ** EXPONENT for n in range(size)))
+
+
+@cache
+def standalone_ranks(vocabulary: tuple[str, ...]) -> tuple[int, ...]:
+    """Ranks of the entries whose folded form occurs inside no other entry's folded form.
+
+    Folded because the app's search is accent-insensitive: "ban" also finds "bạn" and "bàn".
+    """
+    folded = [fold(w) for w in vocabulary]
+    return tuple(
+        i
+        for i, word in enumerate(folded)
+        if not any(word in other and word != other for other in folded)
+    )
+
+
+@dataclass
+class TextMaker:
+    """Draws Vietnamese words and phrases with a seeded generator and counts each draw."""
+
+    rng: random.Random
+    vocabulary: tuple[str, ...] = field(default_factory=words)
+    counts: Counter[int] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._cum = cumulative_weights(len(self.vocabulary))
+        self._ranks = range(len(self.vocabulary))
+
+    def draw(self, k: int) -> list[str]:
+        picked = self.rng.choices(self._ranks, cum_weights=self._cum, k=k)
+        self.counts.update(picked)
+        return [self.vocabulary[i] for i in picked]
+
+    def phrase(self, low: int, high: int, *, limit: int = 400) -> str:
+        """A capitalised run of `low`..`high` vocabulary entries, cut to `limit` characters."""
+        text = " ".join(self.draw(self.rng.randint(low, high)))
+        text = text[:1].upper() + text[1:]
+        return text[:limit].rstrip()
+
+    def paragraph(self, sentences: int, *, limit: int = 4000) -> str:
+        return " ".join(self.phrase(6, 16) + "." for _ in range(sentences))[:limit]
+
+    def person_name(self) -> str:
+        n = names()
+        return " ".join(
+            (
+                self.rng.choice(n["family"]),
+                self.rng.choice(n["middle"]),
+                self.rng.choice(n["given"]),
+            )
+        )
+
+    def place_name(self) -> str:
+        place = names()["place"]
+        first, second = self.rng.sample(place, 2)
+        return f"{first} {second}"
+
+    def tiers(self, size: int = TIER_SIZE) -> dict[str, list[dict[str, Any]]]:
+        """Frequent, medium and rare words, with how many times each was drawn.
+
+        Only entries that are not part of another entry are offered, so that an accent-insensitive
+        search for a word finds about as many rows as it was drawn ("an toàn" would also find
+        "an toàn tuyệt đối", "ban" would also find "bàn").
+        frequent: the most drawn; medium: drawn about sqrt(top) times; rare: drawn 1-3 times.
+        """
+        standalone = [i for i in standalone_ranks(self.vocabulary) if self.counts[i] > 0]
+        if not standalone:
+            return {"frequent": [], "medium": [], "rare": []}
+        by_count = sorted(standalone, key=lambda i: (-self.counts[i], i))
+        frequent = by_count[:size]
+        target = math.sqrt(self.counts[by_count[0]])
+        rest = [i for i in by_count if i not in frequent]
+        medium = sorted(rest, key=lambda i: (abs(math.log(self.counts[i] / target)), i))[:size]
+        rare_pool = [i for i in rest if i not in medium]
+        rare = [
+            i for i in sorted(rare_pool, key=lambda i: (self.counts[i], i)) if self.counts[i] <= 3
+        ]
+        rare = rare[:size] or sorted(rare_pool, key=lambda i: (self.counts[i], i))[:size]
+
+        def describe(indexes: list[int]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "word": self.vocabulary[i],
+                    "folded": fold(self.vocabulary[i]),
+                    "rank": i + 1,
+                    "drawn": self.counts[i],
+                }
+                for i in indexes
+            ]
+
+        return {"frequent": describe(frequent), "medium": describe(medium), "rare": describe(rare)}
