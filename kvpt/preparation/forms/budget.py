@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
-from kvpt.preparation.forms.works import offer, subcommittee_choices
+from kvpt.preparation.forms.works import limit_subcommittee
 from kvpt.preparation.models import BudgetLine
 from kvpt.preparation.services.budget import BUDGET_LINE_FIELDS
 
@@ -92,7 +92,7 @@ class BudgetLineForm(VersionedModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         exercise = self.instance.exercise
-        offer(self, "subcommittee", subcommittee_choices(user, exercise))
+        limit_subcommittee(self, user, exercise)
         self.fields["is_site_clearance"].help_text = _(
             "Đền bù, giải phóng mặt bằng: hiển thị thành nhóm riêng trên trang kinh phí."
         )

@@ -112,6 +112,22 @@ def offer(form: VersionedModelForm, name: str, queryset: QuerySet[Any]) -> None:
     form.limit_choices(name, queryset)
 
 
+def limit_subcommittee(form: VersionedModelForm, user: Any, exercise: Any) -> None:
+    """Editors choose any subcommittee (or none); a member must choose one of their own.
+
+    A member who sits on a single subcommittee finds it already chosen on the add page.
+    """
+    choices = subcommittee_choices(user, exercise)
+    offer(form, "subcommittee", choices)
+    if "subcommittee" not in form.fields or user.has_perm(PERM, Work(exercise=exercise)):
+        return
+    form.fields["subcommittee"].required = True
+    if not form.instance.pk and not form.is_bound:
+        own = list(choices[:2])
+        if len(own) == 1 and not form.initial.get("subcommittee"):
+            form.initial["subcommittee"] = own[0].pk
+
+
 class WorkForm(VersionedModelForm):
     quantity = VnDecimalField(
         label=_("Khối lượng"),
@@ -137,7 +153,7 @@ class WorkForm(VersionedModelForm):
         agencies = agency_list(user).order_by("name")
         for name in ("owner", "custodian", "handed_over_to"):
             offer(self, name, agencies)
-        offer(self, "subcommittee", subcommittee_choices(user, exercise))
+        limit_subcommittee(self, user, exercise)
         offer(
             self, "budget_line", budget_line_list(user).filter(exercise=exercise).order_by("code")
         )

@@ -555,3 +555,16 @@ def test_htmx_gets_the_results_with_their_marking(world: World, client_for: Clie
     assert html.lstrip().startswith('<div id="results">')
     assert 'id="marking-top" hx-swap-oob="true"' in html
     assert "CT-MAT" in html
+
+
+def test_a_member_must_name_his_subcommittee_and_finds_it_chosen(
+    world: World, client_for: Clients
+) -> None:
+    subs = subcommittees(world)
+    client = client_for(subs.frank)
+    create = reverse("preparation:work_create", args=[world.exercise.pk])
+    page = client.get(create)
+    assert page.context["form"]["subcommittee"].value() == subs.works.pk
+    response = client.post(create, _form(code="CT-X"))
+    assert response.status_code == 422
+    assert "subcommittee" in response.context["form"].errors
