@@ -302,7 +302,7 @@ def exercise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             version = form.cleaned_data["version"]
             try:
-                exercise_update(
+                saved = exercise_update(
                     exercise=exercise,
                     changes=form.changed_kwargs(exercise),
                     expected_version=version,
@@ -317,9 +317,9 @@ def exercise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_error(exc)
             else:
                 messages.success(
-                    request, _("Đã lưu cuộc diễn tập %(code)s.") % {"code": exercise.code}
+                    request, _("Đã lưu cuộc diễn tập %(code)s.") % {"code": saved.code}
                 )
-                return redirect(exercise)
+                return redirect(saved)
     return render_page(
         request,
         "exercises/form.html",
