@@ -393,3 +393,15 @@ def test_a_classified_line_does_not_exist_for_bob(world: World, client_for: Clie
     alice = client_for(world.alice).get(_page(world))
     assert "KP-MAT" in alice.content.decode()
     assert alice.context["page_classification"] == Classification.CONFIDENTIAL
+
+
+def test_the_page_is_marked_as_the_works_it_names(world: World, client_for: Clients) -> None:
+    line = make_line(world, code="KP-1")
+    make_work(world, code="CT-MAT", budget_line=line, classification=Classification.CONFIDENTIAL)
+    alice = client_for(world.alice)
+    page = alice.get(_page(world))
+    assert "CT-MAT" in page.content.decode()
+    assert page.context["page_classification"] == Classification.CONFIDENTIAL
+    bob = client_for(world.bob).get(_page(world))
+    assert "CT-MAT" not in bob.content.decode()
+    assert bob.context["page_classification"] == Classification.UNCLASSIFIED

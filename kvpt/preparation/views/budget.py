@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from kvpt.core import crud
 from kvpt.core.scope import get_visible_or_404
 from kvpt.core.views_helpers import (
-    log_classified_read,
     log_classified_reads,
     marking_of,
     render_page,
@@ -92,8 +91,11 @@ def budget_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
             "line_count": len(lines),
             "can_add": can_add_record(user, exercise),
             "breadcrumbs": [*_crumbs(exercise)[:-1], (_("Kinh phí"), None)],
+            # The page names the works paid from each line too: their marking counts.
             "page_classification": marking_of(
-                [exercise.classification, *(line.classification for line in lines)]
+                [exercise.classification]
+                + [line.classification for line in lines]
+                + [w.classification for line in lines for w in line.visible_works]  # type: ignore[attr-defined]
             ),
         },
     )
@@ -103,7 +105,7 @@ def budget_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
 def budget_line_detail_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpResponse:
     user = request.user
     line = _line(user, exercise_pk, pk)
-    log_classified_read(user, line)
+    log_classified_reads(user, [line, *line.visible_works])  # type: ignore[attr-defined]
     can_manage = user.has_perm(PERM, line)
     return render_page(
         request,
