@@ -243,6 +243,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Documents, evidence files, templates: kvpt.core.uploads refuses larger files with a message.
 KVPT_MAX_UPLOAD_MB = float(os.environ.get("KVPT_MAX_UPLOAD_MB", "25"))
+# The first handler drops a file's bytes past the largest limit, so an oversized POST never fills
+# the disk with a temporary file (gunicorn has no body limit); the view still learns its size.
+FILE_UPLOAD_HANDLERS = [
+    "kvpt.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security -----------------------------------------------------------------------------------
 

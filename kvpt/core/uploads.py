@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import re
 import unicodedata
 import zipfile
@@ -28,6 +29,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -417,3 +420,59 @@ def attachment_response(fileobj: Any, *, filename: str, content_type: str) -> An
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- receiving: never write more than the limit to disk ----------------------------------------
+
+
+class OversizedUpload(UploadedFile):
+    """Stands for a file that was too large to keep: its name and how many bytes were sent.
+
+    Only the size is known (the content was dropped as it arrived), so `check_upload` refuses it
+    with the usual "vượt giới hạn" message instead of a confusing "no file chosen".
+    """
+
+    def __init__(self, name: str, size: int, content_type: str | None) -> None:
+        super().__init__(
+            io.BytesIO(), name, content_type or "application/octet-stream", size, None, {}
+        )
+
+
+def receiving_limit_bytes() -> int:
+    """The most any upload may be: the largest of the features' limits (each checks its own)."""
+    imports = float(getattr(settings, "KVPT_MAX_IMPORT_MB", 0) or 0)
+    return max(max_upload_bytes(), int(imports * 1024 * 1024))
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: passes a file's bytes on until the limit, then drops them.
+
+    Without it a multi-gigabyte POST would be written to a temporary file before any view could
+    refuse it (gunicorn has no body limit of its own). Past the limit the rest of the body is
+    read and discarded, and the view receives an `OversizedUpload` carrying the real size.
+    """
+
+    chunk_size = 64 * 1024
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.limit = receiving_limit_bytes()
+        self.received = 0
+        self.oversized = False
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.oversized = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.oversized = True
+            return None  # the next handlers (memory, temporary file) get nothing more
+        return raw_data
+
+    def file_complete(self, file_size: int) -> OversizedUpload | None:
+        if not self.oversized:
+            return None  # the next handler returns the real file
+        return OversizedUpload(self.file_name or "", self.received, self.content_type)

@@ -148,3 +148,44 @@ def test_file_names_are_nfc_and_lose_their_directories() -> None:
 def test_a_checked_upload_keeps_the_cleaned_name() -> None:
     name = unicodedata.normalize("NFD", "/tmp/Quyết định.pdf")
     assert check_upload(files.upload(name, files.PDF)).filename == "Quyết định.pdf"
+
+
+def test_the_receiving_handler_drops_bytes_past_the_limit_and_keeps_the_size(
+    settings: object,
+) -> None:
+    settings.KVPT_MAX_UPLOAD_MB = 0.01  # type: ignore[attr-defined]
+    settings.KVPT_MAX_IMPORT_MB = 0  # type: ignore[attr-defined]
+    handler = uploads.SizeLimitUploadHandler()
+    handler.new_file("file", "Kế hoạch.pdf", "application/pdf", 50_000)
+    chunk = b"x" * 4096
+    passed = [handler.receive_data_chunk(chunk, i * 4096) for i in range(12)]
+    assert sum(len(p) for p in passed if p) <= 0.01 * 1024 * 1024
+    assert passed[-1] is None
+    received = handler.file_complete(12 * 4096)
+    assert isinstance(received, uploads.OversizedUpload)
+    assert received.size == 12 * 4096
+    assert "vượt giới hạn" in _refusal(received)
+
+
+def test_the_receiving_handler_lets_a_file_within_the_limit_through() -> None:
+    handler = uploads.SizeLimitUploadHandler()
+    handler.new_file("file", "a.pdf", "application/pdf", 10)
+    assert handler.receive_data_chunk(files.PDF, 0) == files.PDF
+    assert handler.file_complete(len(files.PDF)) is None
+
+
+@pytest.mark.django_db
+def test_an_oversized_post_reaches_the_view_as_its_size(client: object, settings: object) -> None:
+    """Through Django's real multipart parser: the view sees an OversizedUpload, not the bytes."""
+    from django.http import HttpRequest
+    from django.test import RequestFactory
+
+    settings.KVPT_MAX_UPLOAD_MB = 0.01  # type: ignore[attr-defined]
+    settings.KVPT_MAX_IMPORT_MB = 0  # type: ignore[attr-defined]
+    request: HttpRequest = RequestFactory().post(
+        "/", {"file": files.upload("Lớn.txt", b"a" * 100_000)}
+    )
+    received = request.FILES["file"]
+    assert isinstance(received, uploads.OversizedUpload)
+    assert received.size == 100_000
+    assert received.read() == b""
