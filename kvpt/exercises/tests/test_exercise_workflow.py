@@ -672,3 +672,15 @@ def test_the_status_history_costs_the_same_queries_for_1_or_20_moves(
             assert api.get(f"{BASE}/{world.exercise.pk}/transitions").status_code == 200
         counts.append((len(page), len(listed)))
     assert counts[0] == counts[1]
+
+
+def test_api_refuses_to_edit_a_closed_exercise(world: World, api_client_for: Any) -> None:
+    exercise = _to(world, S.CLOSED)
+    response = api_client_for(world.alice).patch(
+        f"{BASE}/{exercise.pk}",
+        {"version": exercise.version, "name": "Sửa sau khi kết thúc"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "đã kết thúc" in response.json()["errors"][0]["message"]
+    assert Exercise.objects.get(pk=exercise.pk).name != "Sửa sau khi kết thúc"
