@@ -568,3 +568,16 @@ def test_a_member_must_name_his_subcommittee_and_finds_it_chosen(
     response = client.post(create, _form(code="CT-X"))
     assert response.status_code == 422
     assert "subcommittee" in response.context["form"].errors
+
+
+def test_the_detail_is_marked_as_the_budget_line_it_names(
+    world: World, client_for: Clients
+) -> None:
+    line = make_line(world, code="KP-MAT", classification=Classification.CONFIDENTIAL)
+    work = make_work(world, budget_line=line)
+    alice = client_for(world.alice).get(work.get_absolute_url())
+    assert "KP-MAT" in alice.content.decode()
+    assert alice.context["page_classification"] == Classification.CONFIDENTIAL
+    bob = client_for(world.bob).get(work.get_absolute_url())
+    assert "KP-MAT" not in bob.content.decode()
+    assert bob.context["page_classification"] == Classification.UNCLASSIFIED

@@ -170,7 +170,12 @@ def work_detail_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpRes
             else None,
             "history_url": crud.history_url(work),
             "breadcrumbs": [*_crumbs(work.exercise), (work.code, None)],
-            "page_classification": work.classification,
+            "page_classification": marking_of(
+                [
+                    work.classification,
+                    work.budget_line.classification if budget_line_visible else 0,  # type: ignore[union-attr]
+                ]
+            ),
         },
     )
 
