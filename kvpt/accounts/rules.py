@@ -71,3 +71,53 @@ rules.add_perm("exercises.change_structure", is_exercise_editor)
 rules.add_perm("preparation.change_record", is_exercise_editor | sits_on_records_subcommittee)
 # See who changed what: anyone who can see the object.
 rules.add_perm("core.view_history", in_scope)
+
+
+# --- review: conference, observations, directives, corrective actions (kvpt/review) ----------
+# The directing side approves the closure of corrective actions: steering leaders and org admins
+# of the exercise's area or above (an exercise-only grant does not make anyone the directing side).
+REVIEW_DIRECTING = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.STEERING_LEADER})
+
+
+@rules.predicate
+def is_directing_side(user: Any, obj: Any) -> bool:
+    from kvpt.core.scope import get_scope
+
+    if obj is None:
+        return False
+    scope = get_scope(user)
+    if scope.is_anonymous:
+        return False
+    if scope.is_superuser:
+        return True
+    path, _exercise_id = obj.scope_key()
+    return bool(scope.roles_on_path(path) & REVIEW_DIRECTING)
+
+
+@rules.predicate
+def owns_action(user: Any, obj: Any) -> bool:
+    """The action's responsible person, or an owner role on the owner agency's area itself."""
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    from kvpt.core.scope import get_scope
+    from kvpt.review.selectors import OWNER_ROLES
+
+    person_id = getattr(user, "person_id", None)
+    if person_id and getattr(obj, "responsible_id", None) == person_id:
+        return True
+    owner = getattr(obj, "owner", None)
+    if owner is None:
+        return False
+    roles = get_scope(user).area_roles.get(owner.area.path, frozenset())
+    return bool(roles & OWNER_ROLES)
+
+
+# Conferences, observations (and their states), directives: the exercise's editors (the
+# conference secretary is a staff planner of the exercise).
+rules.add_perm("review.record", is_exercise_editor)
+# Corrective actions: add, edit all fields, delete, cancel.
+rules.add_perm("review.manage_action", is_exercise_editor)
+# Report progress on an action and ask for its closure: its owners (and its managers).
+rules.add_perm("review.work_on_action", is_exercise_editor | owns_action)
+# Approve or refuse an action's closure.
+rules.add_perm("review.approve_action", is_directing_side)
