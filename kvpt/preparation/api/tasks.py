@@ -41,13 +41,8 @@ from kvpt.preparation.selectors.tasks import (
     task_search,
     tasks_shown,
 )
-from kvpt.preparation.services.tasks import (
-    ImportResult,
-    task_bulk_update,
-    task_create,
-    task_export,
-    task_import,
-)
+from kvpt.preparation.services.task_sheets import ImportResult, task_export, task_import
+from kvpt.preparation.services.tasks import task_bulk_update, task_create
 from kvpt.preparation.views.tasks import TASK, export_filename, xlsx_response
 
 router = Router(tags=["tasks"])

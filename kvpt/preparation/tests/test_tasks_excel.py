@@ -18,7 +18,7 @@ from kvpt.core.models import AccessLog, Classification
 from kvpt.core.testing.world import World
 from kvpt.exercises.models import Exercise
 from kvpt.preparation.models import Task
-from kvpt.preparation.services.tasks import ImportResult, task_export, task_import
+from kvpt.preparation.services.task_sheets import ImportResult, task_export, task_import
 from kvpt.preparation.tests.tasks_helpers import (
     HEADER,
     TaskWorld,

@@ -41,16 +41,18 @@ from kvpt.preparation.selectors.tasks import (
     task_timeline,
     tasks_shown,
 )
+from kvpt.preparation.services.task_sheets import (
+    can_import_tasks,
+    columns,
+    task_export,
+    task_import,
+)
 from kvpt.preparation.services.tasks import (
     PERM,
     can_add_tasks,
-    can_import_tasks,
-    columns,
     task_bulk_update,
     task_create,
     task_delete,
-    task_export,
-    task_import,
     task_update,
 )
 
