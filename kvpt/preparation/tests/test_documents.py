@@ -553,3 +553,20 @@ def test_a_subcommittee_member_adds_documents_only_to_their_subcommittee(
     )
     assert refused.status_code == 422
     assert not Document.objects.filter(code="VK-X").exists()
+
+
+def test_a_planner_granted_on_the_exercise_approves_and_the_province_reads(
+    world: World, client_for: ClientFor
+) -> None:
+    document = make_document(world.exercise)
+    add_version(document, world.erin)
+    approved = document_set_status(
+        document=document, status="approved", expected_version=None, actor=world.erin
+    )
+    assert approved.status == DocumentStatus.APPROVED
+    dave = client_for(world.dave)
+    page = dave.get(document.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-testid="status-archived"' not in page.content.decode()
+    assert dave.get(url("document_version_download", document, 1)).status_code == 200
+    assert dave.get(url("document_update", document)).status_code == 403
