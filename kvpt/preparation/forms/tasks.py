@@ -73,6 +73,8 @@ class TaskForm(VersionedModelForm):
         others = task_list(self.user).filter(exercise=exercise).order_by("code")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
+        fields["owner"].empty_label = _("— chưa chọn —")
+        fields["assignee"].empty_label = _("— chưa chọn —")
         fields["depends_on"].queryset = others
         fields["depends_on"].label_from_instance = lambda t: f"{t.code} - {t.title}"
         fields["progress"].widget.attrs.update({"min": 0, "max": 100})
