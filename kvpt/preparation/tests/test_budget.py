@@ -405,3 +405,44 @@ def test_the_page_is_marked_as_the_works_it_names(world: World, client_for: Clie
     bob = client_for(world.bob).get(_page(world))
     assert "CT-MAT" not in bob.content.decode()
     assert bob.context["page_classification"] == Classification.UNCLASSIFIED
+
+
+def _sheet(response: Any) -> list[list[Any]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def test_the_budget_exports_to_excel_as_the_page_shows_it(
+    world: World, client_for: Clients
+) -> None:
+    from kvpt.core.models import AccessLog
+
+    line = make_line(world, code="KP-1", estimate=600, actual=500, additional=100)
+    make_work(world, code="CT-1", budget_line=line)
+    make_line(world, code="KP-G", category="site_clearance", is_site_clearance=True, actual=50)
+    make_line(world, code="KP-MAT", actual=7, classification=Classification.CONFIDENTIAL)
+    url = reverse("preparation:budget_export", args=[world.exercise.pk])
+
+    alice = client_for(world.alice).get(url)
+    assert alice.status_code == 200
+    assert alice["Content-Disposition"] == 'attachment; filename="kinh-phi-DT-KVPT-2023.xlsx"'
+    rows = _sheet(alice)
+    assert rows[0][0] == "MẬT"
+    by_code = {row[1]: row for row in rows[2:] if row[1]}
+    assert by_code["KP-1"][5:10] == [600, 500, 100, 600, 0]
+    assert by_code["KP-1"][12] == "CT-1"
+    assert by_code["KP-G"][0].startswith("Đền bù, giải phóng mặt bằng - ")
+    assert rows[-1][0] == "Tổng cộng"
+    assert rows[-1][8] == 657
+    assert AccessLog.objects.filter(user=world.alice, action="export").count() == 1
+
+    bob = _sheet(client_for(world.bob).get(url))
+    assert bob[0][0] != "MẬT"
+    assert "KP-MAT" not in [row[1] for row in bob]
+    assert bob[-1][8] == 650
+    assert client_for(world.charlie).get(url).status_code == 404
+    assert Client().get(url).status_code == 302

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kvpt.core import crud
 from kvpt.core.scope import get_visible_or_404
@@ -37,6 +37,7 @@ from kvpt.preparation.services.budget import (
     budget_line_delete,
     budget_line_update,
 )
+from kvpt.preparation.services.budget_sheets import budget_export
 from kvpt.preparation.services.works import PERM
 
 BUDGET_LINE: crud.Entity[BudgetLine] = crud.Entity(
@@ -182,8 +183,25 @@ def budget_line_delete_view(request: HttpRequest, exercise_pk: int, pk: int) -> 
     )
 
 
+@login_required
+@require_GET
+def budget_export_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+    """The budget page as an Excel file, for whoever may see the page."""
+    from kvpt.core.spreadsheets import XLSX_CONTENT_TYPE
+
+    user = request.user
+    exercise = _exercise(user, exercise_pk)
+    data = budget_export(exercise=exercise, summary=budget_summary(user, exercise.pk), actor=user)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in exercise.code)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kinh-phi-{safe}.xlsx"'
+    response["Cache-Control"] = "no-store"  # classified exports must not linger in caches
+    return response
+
+
 urlpatterns = [
     path("<int:exercise_pk>/budget/", budget_view, name="budget"),
+    path("<int:exercise_pk>/budget/export.xlsx", budget_export_view, name="budget_export"),
     path("<int:exercise_pk>/budget/new/", budget_line_create_view, name="budget_line_create"),
     path("<int:exercise_pk>/budget/<int:pk>/", budget_line_detail_view, name="budget_line_detail"),
     path(
