@@ -127,21 +127,20 @@ class TextMaker:
         Only entries that are not part of another entry are offered, so that an accent-insensitive
         search for a word finds about as many rows as it was drawn ("an toàn" would also find
         "an toàn tuyệt đối", "ban" would also find "bàn").
-        frequent: the most drawn; medium: drawn about sqrt(top) times; rare: drawn 1-3 times.
+        frequent: the most drawn; rare: the least drawn (1-3 times at large scale); medium: drawn
+        about sqrt(top x bottom) times.
         """
         standalone = [i for i in standalone_ranks(self.vocabulary) if self.counts[i] > 0]
         if not standalone:
             return {"frequent": [], "medium": [], "rare": []}
         by_count = sorted(standalone, key=lambda i: (-self.counts[i], i))
         frequent = by_count[:size]
-        target = math.sqrt(self.counts[by_count[0]])
-        rest = [i for i in by_count if i not in frequent]
-        medium = sorted(rest, key=lambda i: (abs(math.log(self.counts[i] / target)), i))[:size]
-        rare_pool = [i for i in rest if i not in medium]
-        rare = [
-            i for i in sorted(rare_pool, key=lambda i: (self.counts[i], i)) if self.counts[i] <= 3
-        ]
-        rare = rare[:size] or sorted(rare_pool, key=lambda i: (self.counts[i], i))[:size]
+        rest = by_count[size:]
+        rare = sorted(rest, key=lambda i: (self.counts[i], i))[:size]
+        # Medium: about the geometric mean of the top and the bottom counts.
+        target = math.sqrt(self.counts[by_count[0]] * max(1, self.counts[rare[0]] if rare else 1))
+        middle = [i for i in rest if i not in rare]
+        medium = sorted(middle, key=lambda i: (abs(math.log(self.counts[i] / target)), i))[:size]
 
         def describe(indexes: list[int]) -> list[dict[str, Any]]:
             return [
