@@ -7,12 +7,12 @@ anonymous -> the login page.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -65,7 +65,13 @@ TASK: crud.Entity[Task] = crud.Entity(
     delete=task_delete,
 )
 
-_IMPORT_SESSION_KEY = "kvpt_task_import"
+# Between the dry run and the confirmation the checked file waits in the shared cache (the
+# database: several app servers share it), under the user, the exercise and its SHA-256.
+_IMPORT_KEEP_SECONDS = 30 * 60
+
+
+def _import_cache_key(user: Any, exercise: Any, digest: str) -> str:
+    return f"kvpt:task-import:{user.pk}:{exercise.pk}:{digest}"
 
 
 def _exercise(user: Any, exercise_pk: int) -> Any:
@@ -324,8 +330,7 @@ def task_export_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
 def task_import_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     """Upload -> dry run (what would change, every problem) -> confirm -> one all-or-nothing write.
 
-    Between the dry run and the confirmation the file waits in the user's session (the database:
-    several app servers share it), tied to the exercise and its SHA-256.
+    Between the dry run and the confirmation the file waits in the shared cache for 30 minutes.
     """
     user = request.user
     exercise = _exercise(user, exercise_pk)
@@ -336,16 +341,13 @@ def task_import_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     status = 200
     digest = ""
     if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(_IMPORT_SESSION_KEY) or {}
-        if stored.get("exercise") != exercise.pk or stored.get("sha256") != request.POST.get(
-            "confirm"
-        ):
+        data = cache.get(_import_cache_key(user, exercise, request.POST["confirm"]))
+        if data is None:
             messages.error(request, _("Tệp xem trước đã hết hạn; hãy tải tệp lên lại."))
             return redirect("preparation:task_import", exercise_pk=exercise.pk)
-        data = base64.b64decode(stored["data"])
         result = task_import(exercise=exercise, data=data, dry_run=False, actor=user)
         if result.applied:
-            request.session.pop(_IMPORT_SESSION_KEY, None)
+            cache.delete(_import_cache_key(user, exercise, request.POST["confirm"]))
             messages.success(
                 request,
                 _("Đã nhập: thêm %(created)s, sửa %(updated)s công việc.")
@@ -365,11 +367,7 @@ def task_import_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
                 status = 422
             else:
                 digest = hashlib.sha256(data).hexdigest()
-                request.session[_IMPORT_SESSION_KEY] = {
-                    "exercise": exercise.pk,
-                    "sha256": digest,
-                    "data": base64.b64encode(data).decode("ascii"),
-                }
+                cache.set(_import_cache_key(user, exercise, digest), data, _IMPORT_KEEP_SECONDS)
     elif request.method == "POST":
         status = 422
     return render_page(
