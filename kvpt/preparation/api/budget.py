@@ -67,8 +67,8 @@ def _exercise(user: Any, exercise_id: int) -> Any:
     return get_visible_or_404(exercise_list(user), pk=exercise_id)
 
 
-def _line(user: Any, exercise_id: int, line_id: int) -> BudgetLine:
-    return get_visible_or_404(exercise_budget_lines(user, exercise_id), pk=line_id)
+def _line(user: Any, exercise_id: int, budget_line_id: int) -> BudgetLine:
+    return get_visible_or_404(exercise_budget_lines(user, exercise_id), pk=budget_line_id)
 
 
 def _changes(user: Any, exercise_id: int, data: dict[str, Any], current: Any) -> dict[str, Any]:
@@ -165,24 +165,24 @@ def budget_totals(request: HttpRequest, exercise_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/exercises/{int:exercise_id}/budget-lines/{int:line_id}",
+    "/exercises/{int:exercise_id}/budget-lines/{int:budget_line_id}",
     response={200: BudgetLineOut, **READ_ERRORS},
     summary="Một dòng kinh phí",
 )
-def get_budget_line(request: HttpRequest, exercise_id: int, line_id: int) -> BudgetLine:
-    return get_logged(request, exercise_budget_lines(request.user, exercise_id), line_id)
+def get_budget_line(request: HttpRequest, exercise_id: int, budget_line_id: int) -> BudgetLine:
+    return get_logged(request, exercise_budget_lines(request.user, exercise_id), budget_line_id)
 
 
 @router.patch(
-    "/exercises/{int:exercise_id}/budget-lines/{int:line_id}",
+    "/exercises/{int:exercise_id}/budget-lines/{int:budget_line_id}",
     response={200: BudgetLineOut, **UPDATE_ERRORS},
     summary="Sửa dòng kinh phí",
 )
 def patch_budget_line(
-    request: HttpRequest, exercise_id: int, line_id: int, payload: BudgetLinePatch
+    request: HttpRequest, exercise_id: int, budget_line_id: int, payload: BudgetLinePatch
 ) -> BudgetLine:
     user = request.user
-    line = _line(user, exercise_id, line_id)
+    line = _line(user, exercise_id, budget_line_id)
     require_perm(user, PERM, line)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
@@ -192,19 +192,19 @@ def patch_budget_line(
         expected_version=version,
         actor=user,
     )
-    return _line(user, exercise_id, line_id)
+    return _line(user, exercise_id, budget_line_id)
 
 
 @router.delete(
-    "/exercises/{int:exercise_id}/budget-lines/{int:line_id}",
+    "/exercises/{int:exercise_id}/budget-lines/{int:budget_line_id}",
     response={204: None, **UPDATE_ERRORS},
     summary="Xóa dòng kinh phí",
 )
 def delete_budget_line(
-    request: HttpRequest, exercise_id: int, line_id: int, version: int | None = None
+    request: HttpRequest, exercise_id: int, budget_line_id: int, version: int | None = None
 ) -> Status[None]:
     user = request.user
-    line = _line(user, exercise_id, line_id)
+    line = _line(user, exercise_id, budget_line_id)
     require_perm(user, PERM, line)
     budget_line_delete(budget_line=line, expected_version=version, actor=user)
     return Status(204, None)
