@@ -407,3 +407,25 @@ def test_the_timeline_query_count_does_not_grow_with_rows(
     add(30, 10)
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_the_history_page_shows_who_changed_the_task_and_its_dependencies(
+    tw: TaskWorld, client_for: ClientFor
+) -> None:
+    from kvpt.preparation.services.tasks import task_update
+
+    first = make_task(tw.world.exercise, "CV-01")
+    task = make_task(tw.world.exercise, "CV-02")
+    task_update(
+        task=task,
+        changes={"title": "Tiêu đề mới", "depends_on": [first]},
+        expected_version=1,
+        actor=tw.world.erin,
+    )
+    response = client_for(tw.world.bob).get(
+        reverse("core:history", args=["preparation.task", task.pk])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tiêu đề mới" in html
+    assert str(tw.world.erin.get_full_name() or tw.world.erin.username) in html
