@@ -14,6 +14,7 @@ transaction, all or nothing, and raise the exercise's revision once.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -107,21 +108,25 @@ def _check_classification(task: Task, actor: Any) -> None:
     writes.check_clearance(actor, task.classification)
 
 
-def _check_references(task: Task, actor: Any) -> None:
+def _check_references(task: Task, actor: Any, stored: Task | None = None) -> None:
+    """A newly named owner or assignee must be one the actor may pick; one already on the stored
+    task stays (someone with a wider scope may have named it)."""
     from kvpt.preparation.selectors.tasks import task_assignee_choices, task_owner_choices
 
-    writes.require_visible(
-        task_owner_choices(actor, task.exercise),
-        task.owner,
-        "owner",
-        _("Không tìm thấy cơ quan, đơn vị này trong phạm vi của bạn."),
-    )
-    writes.require_visible(
-        task_assignee_choices(actor, task.exercise),
-        task.assignee,
-        "assignee",
-        _("Không tìm thấy người này trong phạm vi của bạn."),
-    )
+    if task.owner_id and (stored is None or stored.owner_id != task.owner_id):
+        writes.require_visible(
+            task_owner_choices(actor, task.exercise),
+            task.owner,
+            "owner",
+            _("Không tìm thấy cơ quan, đơn vị này trong phạm vi của bạn."),
+        )
+    if task.assignee_id and (stored is None or stored.assignee_id != task.assignee_id):
+        writes.require_visible(
+            task_assignee_choices(actor, task.exercise),
+            task.assignee,
+            "assignee",
+            _("Không tìm thấy người này trong phạm vi của bạn."),
+        )
 
 
 def dependency_edges(exercise_id: int) -> dict[str, set[str]]:
@@ -200,10 +205,12 @@ def _check_dependencies(task: Task, depends_on: Collection[Task]) -> None:
         raise ValidationError({"depends_on": cycle_message(cycle)})
 
 
-def _validate(task: Task, actor: Any, depends_on: Collection[Task] | None) -> None:
+def _validate(
+    task: Task, actor: Any, depends_on: Collection[Task] | None, stored: Task | None = None
+) -> None:
     _check_subcommittee(task)
     _check_classification(task, actor)
-    _check_references(task, actor)
+    _check_references(task, actor, stored)
     if depends_on is not None:
         _check_dependencies(task, depends_on)
     apply_status_rules(task)
@@ -274,11 +281,12 @@ def task_update(
             expected_version=expected_version,
             require=lambda t: require_perm(actor, PERM, t),
         )
+        stored = copy.copy(current)
         writes.apply_changes(current, changes)
         if current.progress is None:
             current.progress = 0
         require_perm(actor, PERM, current)  # again: a member may not move it out of their reach
-        _validate(current, actor, dependencies)
+        _validate(current, actor, dependencies, stored)
         writes.check_code_unique(
             Task, current.code, current.pk, within={"exercise_id": current.exercise_id}
         )
@@ -369,10 +377,11 @@ def task_bulk_update(
             raise StaleTasksError(stale)
         problems: list[str] = []
         for task in rows:
+            stored = copy.copy(task)
             writes.apply_changes(task, changes)
             try:
                 require_perm(actor, PERM, task)
-                _validate(task, actor, None)
+                _validate(task, actor, None, stored)
                 save_row(task, actor, new=False)
             except PermissionDenied:
                 problems.append(

@@ -295,3 +295,17 @@ def test_bulk_update_refuses_tasks_the_actor_cannot_see(tw: TaskWorld) -> None:
         task_bulk_update(
             exercise=w.exercise, versions={hidden.pk: 1}, changes={"progress": 5}, actor=w.alice
         )
+
+
+def test_an_owner_outside_the_actors_reach_is_refused_unless_already_there(tw: TaskWorld) -> None:
+    w = tw.world
+    kept = make_task(w.exercise, "CV-01", owner=w.sibling_agency)  # named by someone above
+    task_update(task=kept, changes={"title": "Sửa tiêu đề"}, expected_version=1, actor=w.erin)
+    other = make_task(w.exercise, "CV-02")
+    with pytest.raises(ValidationError) as exc:
+        task_update(
+            task=other, changes={"owner": w.sibling_agency}, expected_version=1, actor=w.erin
+        )
+    assert "owner" in exc.value.message_dict
+    # The exercise's own district agency is offered to a planner granted on the exercise alone.
+    task_update(task=other, changes={"owner": w.agency}, expected_version=1, actor=w.erin)
