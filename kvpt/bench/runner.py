@@ -25,6 +25,9 @@ from typing import Any
 
 TARGET_P95_MS = 100.0
 TARGET_SEARCH_P95_MS = 200.0
+# Queries that depend on what the rows hold, not on how many there are (a classified row's read
+# log, a second page's count): a per-row query on 1,000 tasks shows as dozens more.
+QUERY_SLACK = 2
 
 
 # --- timing --------------------------------------------------------------------------------------
@@ -107,7 +110,7 @@ class Measurement:
         problems = []
         if self.p95_ms > target_ms:
             problems.append("SLOW")
-        if self.queries_small is not None and self.queries > self.queries_small:
+        if self.queries_small is not None and self.queries > self.queries_small + QUERY_SLACK:
             problems.append("GROWS")
         self.verdict = "+".join(problems) or "ok"
 
@@ -288,7 +291,9 @@ def measure_database(args: argparse.Namespace, manifest: dict[str, Any]) -> dict
             "warmup": args.warmup,
             "requests": args.requests,
             "target_p95_ms": TARGET_P95_MS,
-            "flat_queries": "the same URL on the small twin exercise must not make fewer queries",
+            "flat_queries": (
+                f"the same URL on the small twin exercise: at most {QUERY_SLACK} queries fewer"
+            ),
         },
         "seed": {k: manifest[k] for k in ("rows", "seconds", "rows_per_second", "steps", "seed")},
         "vocabulary": tiers,

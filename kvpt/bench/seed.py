@@ -895,7 +895,7 @@ def tasks(ctx: SeedContext) -> int:
                     progress=progress,
                     completed_on=due if status == "done" else None,
                     notes=ctx.text.paragraph(ctx.rng.randint(0, 2), limit=2000),
-                    classification=1 if ctx.rng.random() < 0.02 else 0,
+                    classification=1 if n % 50 == 0 else 0,  # 2 %, the small twin's too
                 )
             )
     ctx.bulk_list(Task, rows)
@@ -1120,6 +1120,24 @@ def require_fields(model: Any, *names: str) -> None:
         raise StepSkippedError(
             f"{model._meta.label} has no field {', '.join(missing)}: update the step"
         )
+
+
+@generator_step("review.Conference", "the summary conference of each exercise (issue 5)")
+def conferences(ctx: SeedContext) -> int:
+    Conference = ctx.model("review.Conference")
+    require_fields(Conference, "exercise", "code", "title", "held_on", "place")
+    rows = (
+        Conference(
+            exercise_id=plan.pk,
+            code="HN-TK",
+            title=f"Hội nghị tổng kết, rút kinh nghiệm diễn tập {plan.code}",
+            held_on=plan.start + dt.timedelta(days=20),
+            place=f"Hội trường {ctx.area_name[plan.area_id]}",
+        )
+        for plan in ctx.exercises
+        if plan.size.observations
+    )
+    return ctx.bulk(Conference, rows)
 
 
 OBSERVATION_KINDS = ("strength", "shortcoming")
