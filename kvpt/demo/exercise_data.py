@@ -710,3 +710,34 @@ BUDGET = [
 # command-post works and bunkers over to the BCHQS). Not handed over in the demo: that is the
 # follow-up action the summary conference assigned.
 HANDOVER_TO = "388-BCHQS"
+
+
+@dataclass(frozen=True)
+class TransitionRow:
+    to_status: str
+    on: dt.datetime
+    by: str  # demo username
+    reason: str = ""
+
+
+# The status history up to the summary conference (dates illustrative, the order is the workflow's).
+TRANSITIONS = [
+    TransitionRow("planned", dt.datetime(2023, 3, 15, 9, 0), "thammuu"),
+    TransitionRow("preparing", dt.datetime(2023, 4, 1, 8, 0), "bcd.truongban"),
+    TransitionRow("conducting", dt.datetime(2023, 8, 22, 7, 0), "bcd.truongban"),
+    TransitionRow("reviewing", dt.datetime(2023, 8, 24, 17, 0), "bcd.truongban"),
+]
+
+# Small text files standing in for the real documents (which are not public): version 1 of each.
+DOCUMENT_FILES = {
+    "VK-03": (
+        "ke-hoach-dien-tap-2023.txt",
+        "Kế hoạch tổ chức diễn tập khu vực phòng thủ huyện Lang Chánh năm 2023.\n"
+        "(Tệp minh họa của dữ liệu mẫu: nội dung văn kiện thật không được công bố.)\n",
+    ),
+    "VK-04": (
+        "ke-hoach-xu-ly-tinh-huong-A2.txt",
+        "Kế hoạch xử lý tình huống A2 - gây rối, bạo loạn (MẬT).\n"
+        "(Tệp minh họa của dữ liệu mẫu.)\n",
+    ),
+}

@@ -12,6 +12,7 @@ an administrator who changed a password or locked an account.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
@@ -323,6 +324,53 @@ def load_exercise_stage(stdout: TextIO | None = None, *, loader: DemoLoader | No
     _load_structure(loader, exercise, xd)
     committees = _load_committees(loader, exercise, xd, people)
     _load_preparation(loader, exercise, xd, committees, agencies, people)
+    _load_transitions(exercise, xd)
+    _load_document_files(exercise, xd)
+
+
+def _load_transitions(exercise: Any, xd: Any) -> None:
+    """The status history, written once: the moves happened, a second load must not repeat them."""
+    from kvpt.exercises.models import ExerciseTransition
+
+    if exercise.transitions.exists():
+        return
+    tz = timezone.get_current_timezone()
+    previous = "draft"
+    for row in xd.TRANSITIONS:
+        move = ExerciseTransition.objects.create(
+            exercise=exercise,
+            from_status=previous,
+            to_status=row.to_status,
+            by=User.objects.get(username=row.by),
+            reason=row.reason,
+        )
+        # `at` is set on creation; the demo's history is dated when it happened.
+        ExerciseTransition.objects.filter(pk=move.pk).update(at=row.on.replace(tzinfo=tz))
+        previous = row.to_status
+
+
+def _load_document_files(exercise: Any, xd: Any) -> None:
+    """Version 1 of a few documents, so downloads (and their log) can be tried."""
+    from django.core.files.base import ContentFile
+
+    from kvpt.preparation.models import Document, DocumentVersion
+
+    for code, (filename, text) in xd.DOCUMENT_FILES.items():
+        document = Document.objects.get(exercise=exercise, code=code)
+        if document.versions.exists():
+            continue
+        body = text.encode("utf-8")
+        version = DocumentVersion(
+            document=document,
+            number=1,
+            filename=filename,
+            content_type="text/plain; charset=utf-8",
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            note="Tệp minh họa",
+        )
+        version.file.save(filename, ContentFile(body), save=False)
+        version.save()
 
 
 def _load_structure(loader: DemoLoader, exercise: Any, xd: Any) -> None:

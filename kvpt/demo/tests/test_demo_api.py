@@ -28,7 +28,8 @@ def demo_exercise_id() -> int:
 
 
 def _items(client: Client, path: str, **params: str) -> list[dict[str, Any]]:
-    response = client.get(path, {"limit": 200, **params})
+    data: dict[str, str | int] = {"limit": 200, **params}
+    response = client.get(path, data)
     assert response.status_code == 200, response.content
     body = response.json()
     return body["items"] if isinstance(body, dict) else body
