@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
+from kvpt.core.scope import get_scope
 from kvpt.preparation.models import Task, TaskStatus
 from kvpt.preparation.selectors.tasks import (
     EditScope,
@@ -64,9 +65,22 @@ class TaskForm(VersionedModelForm):
         fields["subcommittee"].queryset = _allowed_subcommittees(self.user, exercise, scope)
         fields["subcommittee"].required = not scope.everything
         fields["subcommittee"].empty_label = _("— không thuộc tiểu ban —")
-        self.limit_choices("owner", task_owner_choices(self.user, exercise), label=_agency_label)
+        # An owner or assignee already on the task stays offered (someone with a wider scope may
+        # have named it), unless it is marked above the user's clearance.
+        from kvpt.organisations.models import Agency, Person
+
+        clearance = get_scope(self.user).clearance
         self.limit_choices(
-            "assignee", task_assignee_choices(self.user, exercise), label=_person_label
+            "owner",
+            task_owner_choices(self.user, exercise),
+            also_visible=Agency.objects.filter(classification__lte=clearance),
+            label=_agency_label,
+        )
+        self.limit_choices(
+            "assignee",
+            task_assignee_choices(self.user, exercise),
+            also_visible=Person.objects.filter(classification__lte=clearance),
+            label=_person_label,
         )
         from kvpt.preparation.selectors import task_list
 
