@@ -264,9 +264,11 @@ def _plan(
 
     cols = columns()
     headers = {c.key: c.header for c in cols}
-    stored_qs = Task.objects.filter(exercise_id=exercise.pk)
+    stored_qs = Task.objects.filter(exercise_id=exercise.pk).select_related(
+        "subcommittee", "owner", "assignee"
+    )
     if lock:
-        stored_qs = stored_qs.select_for_update()
+        stored_qs = stored_qs.select_for_update(of=("self",))
     stored = {t.code.casefold(): t for t in stored_qs}
     visible_ids = set(task_list(actor).filter(exercise_id=exercise.pk).values_list("pk", flat=True))
     edges = dependency_edges(exercise.pk)
@@ -413,8 +415,11 @@ def _read_fields(
         if not reader.has(key):
             continue
         ref_code = reader.get(key, xl.parse_text, "")
+        present = getattr(task, key)
         if not ref_code:
             setattr(task, key, None)
+        elif present is not None and present.code == ref_code:
+            pass  # named by someone with a wider scope, perhaps: it stays as it is
         elif ref_code in found:
             setattr(task, key, found[ref_code])
         else:

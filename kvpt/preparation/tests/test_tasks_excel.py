@@ -460,3 +460,15 @@ def test_the_export_page_downloads_a_workbook(tw: TaskWorld, client_for: ClientF
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert read_back(response.content)[2][0] == "CV-01"
+
+
+def test_a_round_trip_keeps_an_owner_the_importer_could_not_pick(tw: TaskWorld) -> None:
+    w = tw.world
+    make_task(w.exercise, "CV-01", owner=w.sibling_agency)  # named by someone above erin
+    tasks = list(Task.objects.all())
+    data = task_export(exercise=w.exercise, tasks=tasks, actor=w.erin)
+    result = _import(tw, data, actor=w.erin)
+    assert result.errors == []
+    assert len(result.unchanged) == 1
+    other = workbook([HEADER, _row("CV-02", **{"Mã cơ quan chủ trì": w.sibling_agency.code})])
+    assert _import(tw, other, actor=w.erin).errors[0].column == "Mã cơ quan chủ trì"
