@@ -9,6 +9,8 @@ urlpatterns = [
     path("org/", include("kvpt.organisations.urls")),
     path("exercises/", include("kvpt.exercises.urls")),
     path("exercises/", include("kvpt.preparation.urls")),
+    path("exercises/", include("kvpt.forces.urls")),
+    path("exercises/", include("kvpt.review.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -121,6 +121,25 @@ def _budget_line(world: World) -> Any:
     )
 
 
+def _review(world: World, kind: str) -> Any:
+    import datetime as dt
+
+    from kvpt.review import models as review
+
+    exercise = world.exercise
+    if kind == "conference":
+        return review.Conference.objects.create(
+            exercise=exercise, code="HN-THU", title="Hội nghị thử", held_on=dt.date(2023, 8, 31)
+        )
+    if kind == "observation":
+        return review.Observation.objects.create(
+            exercise=exercise, code="NX-THU", kind="shortcoming", area="other", observation="Thử"
+        )
+    if kind == "directive":
+        return review.Directive.objects.create(exercise=exercise, code="CD-THU", text="Thử")
+    return review.CorrectiveAction.objects.create(exercise=exercise, code="KP-THU", title="Thử")
+
+
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
@@ -140,6 +159,10 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "preparation.document": _document,
     "preparation.work": _work,
     "preparation.budgetline": _budget_line,
+    "review.conference": lambda w: _review(w, "conference"),
+    "review.observation": lambda w: _review(w, "observation"),
+    "review.directive": lambda w: _review(w, "directive"),
+    "review.correctiveaction": lambda w: _review(w, "action"),
 }
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
@@ -279,6 +302,10 @@ EDIT_URLS: dict[str, str] = {
     "preparation.work": "preparation:work_update",
     "preparation.budgetline": "preparation:budget_line_update",
     "preparation.document": "preparation:document_update",
+    "review.conference": "review:conference_edit",
+    "review.observation": "review:observation_edit",
+    "review.directive": "review:directive_edit",
+    "review.correctiveaction": "review:action_edit",
     "preparation.task": "preparation:task_update",
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
@@ -286,6 +313,10 @@ EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
     "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.work": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.budgetline": lambda obj: [obj.exercise_id, obj.pk],
+    "review.conference": lambda obj: [obj.exercise_id, obj.pk],
+    "review.observation": lambda obj: [obj.exercise_id, obj.pk],
+    "review.directive": lambda obj: [obj.exercise_id, obj.pk],
+    "review.correctiveaction": lambda obj: [obj.exercise_id, obj.pk],
 }
 
 
