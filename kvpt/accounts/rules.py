@@ -121,3 +121,80 @@ rules.add_perm("review.manage_action", is_exercise_editor)
 rules.add_perm("review.work_on_action", is_exercise_editor | owns_action)
 # Approve or refuse an action's closure.
 rules.add_perm("review.approve_action", is_directing_side)
+
+
+# --- forces: allocations, rosters, weapons accountability (kvpt/forces) ------------------------
+
+
+@rules.predicate
+def commands_records_unit(user: Any, obj: Any) -> bool:
+    """A unit commander reports for their own unit only.
+
+    `obj` is a forces record with a `unit` (allocation, roster entry, weapon issue); the user holds
+    the unit_commander role on its exercise and their person holds a current position in the
+    agency that manages the unit.
+    """
+    if obj is None or Role.UNIT_COMMANDER not in roles_on(user, obj):
+        return False
+    unit = getattr(obj, "unit", None)
+    person_id = getattr(user, "person_id", None)
+    if unit is None or not person_id:
+        return False
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from kvpt.organisations.models import Position
+
+    today = dt.date.today()
+    current = (Q(start__isnull=True) | Q(start__lte=today)) & (
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    return Position.objects.filter(current, person_id=person_id, agency_id=unit.agency_id).exists()
+
+
+# Forces and unit allocations (add, link, delete), rosters import, weapons records: editors.
+rules.add_perm("forces.change_forces", is_exercise_editor)
+# A unit's own report: actual personnel and vehicles, roster check-in, weapons issued/returned.
+rules.add_perm("forces.report_unit", is_exercise_editor | commands_records_unit)
+
+
+# --- scenario: situations, MSEL, conduct console (kvpt/scenario) -------------------------------
+# The directing staff (Ban Đạo diễn): directors / controllers write and approve the MSEL and run the
+# console; the exercise's editors (staff planners ...) write situations and MSEL entries too.
+SCENARIO_DIRECTORS = frozenset({Role.SYSTEM_ADMIN, Role.STEERING_LEADER, Role.DIRECTOR})
+is_scenario_director = holds_any("is_scenario_director", SCENARIO_DIRECTORS)
+
+
+@rules.predicate
+def controls_inject(user: Any, obj: Any) -> bool:
+    """The inject's responsible controller (their person) delivers and completes it."""
+    person_id = getattr(user, "person_id", None)
+    return bool(
+        person_id
+        and obj is not None
+        and getattr(obj, "controller_id", None) == person_id
+        and in_scope(user, obj)
+    )
+
+
+# Situations and MSEL entries: add, edit, delete, import.
+rules.add_perm("scenario.change_scenario", is_exercise_editor | is_scenario_director)
+# Approve an MSEL entry (or take the approval back, reinstate a skipped one).
+rules.add_perm("scenario.approve_inject", is_scenario_director)
+# The console: clock, log entries, safety incidents, deliver / complete / skip any inject.
+rules.add_perm("scenario.conduct", is_scenario_director)
+# Deliver / complete / skip one inject: the directing staff, or the inject's own controller.
+rules.add_perm("scenario.run_inject", is_scenario_director | controls_inject)
+
+
+# --- reports: summary DOCX/PDF, news, exports (kvpt/reports) ---------------------------------
+REPORT_MAKERS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.STEERING_LEADER, Role.STAFF_PLANNER, Role.EVALUATOR}
+)
+# Generate (and delete) an exercise's reports: its editors and the evaluators who grade it.
+rules.add_perm("reports.generate", holds_any("is_report_maker", REPORT_MAKERS))
+# Download a report or an export: anyone who sees the exercise (clearance is the selector's).
+rules.add_perm("reports.view", in_scope)
+# Upload or retire the DOCX template of an agency or an area: its directory admins.
+rules.add_perm("reports.manage_template", is_directory_admin)

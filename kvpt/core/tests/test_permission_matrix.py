@@ -121,6 +121,29 @@ def _budget_line(world: World) -> Any:
     )
 
 
+def _forces(world: World, kind: str) -> Any:
+    from kvpt.forces import models as fm
+
+    allocation = fm.ForceAllocation.objects.create(
+        exercise=world.exercise, unit=world.unit, planned_personnel=10
+    )
+    made = {
+        "force": lambda: fm.Force.objects.create(exercise=world.exercise, code="LL-THU", name="LL"),
+        "allocation": lambda: allocation,
+        "vehicle": lambda: fm.VehicleAllocation.objects.create(allocation=allocation, kind="ô tô"),
+        "equipment": lambda: fm.EquipmentAllocation.objects.create(
+            allocation=allocation, item="Máy thông tin"
+        ),
+        "roster": lambda: fm.RosterEntry.objects.create(
+            exercise=world.exercise, unit=world.unit, full_name="Hà Văn Thử"
+        ),
+        "weapon": lambda: fm.WeaponIssue.objects.create(
+            exercise=world.exercise, unit=world.unit, item="Súng AK", quantity_issued=2
+        ),
+    }
+    return made[kind]()
+
+
 def _review(world: World, kind: str) -> Any:
     import datetime as dt
 
@@ -138,6 +161,43 @@ def _review(world: World, kind: str) -> Any:
     if kind == "directive":
         return review.Directive.objects.create(exercise=exercise, code="CD-THU", text="Thử")
     return review.CorrectiveAction.objects.create(exercise=exercise, code="KP-THU", title="Thử")
+
+
+def _situation(world: World) -> Any:
+    from kvpt.scenario.models import Situation, SituationKind
+
+    return Situation.objects.create(
+        exercise=world.exercise,
+        code="A2-THU",
+        title="Tình huống thử",
+        kind=SituationKind.objects.get(code="riot"),
+    )
+
+
+def _inject(world: World) -> Any:
+    from kvpt.scenario.models import Inject
+
+    return Inject.objects.create(exercise=world.exercise, serial=901, content="Sự kiện thử")
+
+
+def _conduct_clock(world: World) -> Any:
+    from kvpt.scenario.models import ConductClock
+
+    return ConductClock.objects.create(exercise=world.exercise)
+
+
+def _log_entry(world: World) -> Any:
+    from kvpt.scenario.models import ConductLogEntry
+
+    return ConductLogEntry.objects.create(exercise=world.exercise, text="Ghi chép thử")
+
+
+def _incident(world: World) -> Any:
+    from kvpt.scenario.models import SafetyIncident
+
+    return SafetyIncident.objects.create(
+        exercise=world.exercise, category="property", description="Sự cố thử"
+    )
 
 
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
@@ -159,10 +219,21 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "preparation.document": _document,
     "preparation.work": _work,
     "preparation.budgetline": _budget_line,
+    "scenario.situation": _situation,
+    "scenario.inject": _inject,
+    "scenario.conductclock": _conduct_clock,
+    "scenario.conductlogentry": _log_entry,
+    "scenario.safetyincident": _incident,
     "review.conference": lambda w: _review(w, "conference"),
     "review.observation": lambda w: _review(w, "observation"),
     "review.directive": lambda w: _review(w, "directive"),
     "review.correctiveaction": lambda w: _review(w, "action"),
+    "forces.force": lambda w: _forces(w, "force"),
+    "forces.forceallocation": lambda w: _forces(w, "allocation"),
+    "forces.vehicleallocation": lambda w: _forces(w, "vehicle"),
+    "forces.equipmentallocation": lambda w: _forces(w, "equipment"),
+    "forces.rosterentry": lambda w: _forces(w, "roster"),
+    "forces.weaponissue": lambda w: _forces(w, "weapon"),
 }
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
@@ -307,12 +378,20 @@ EDIT_URLS: dict[str, str] = {
     "review.directive": "review:directive_edit",
     "review.correctiveaction": "review:action_edit",
     "preparation.task": "preparation:task_update",
+    "scenario.situation": "scenario:situation_update",
+    "scenario.inject": "scenario:inject_update",
+    "scenario.conductlogentry": "scenario:log_entry_update",
+    "scenario.safetyincident": "scenario:incident_update",
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
 EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
     "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.work": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.budgetline": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.situation": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.inject": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.conductlogentry": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.safetyincident": lambda obj: [obj.exercise_id, obj.pk],
     "review.conference": lambda obj: [obj.exercise_id, obj.pk],
     "review.observation": lambda obj: [obj.exercise_id, obj.pk],
     "review.directive": lambda obj: [obj.exercise_id, obj.pk],
