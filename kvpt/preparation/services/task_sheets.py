@@ -524,19 +524,21 @@ def _check_planned_dependencies(
 
 
 def _describe(item: _Planned) -> RowChange:
-    if item.is_new:
-        return RowChange(item.row.number, item.task.code, "create")
+    """What the row does, field by field: (column, value now, value after the import)."""
     labels = {c.key: c.header for c in columns()}
+    before = item.before if not item.is_new else dict.fromkeys(_COMPARED, "")
     changes = [
-        (labels[name], item.before[name], _shown(item.task, name))
+        (labels[name], before[name], _shown(item.task, name))
         for name in _COMPARED
-        if item.before[name] != _shown(item.task, name)
+        if before[name] != _shown(item.task, name)
     ]
     if item.dependency_codes is not None:
-        old = ", ".join(sorted(d.code for d in item.task.depends_on.all()))
+        old = "" if item.is_new else ", ".join(sorted(d.code for d in item.task.depends_on.all()))
         new = ", ".join(sorted(item.dependency_codes))
         if old != new:
             changes.append((labels["depends_on"], old, new))
+    if item.is_new:
+        return RowChange(item.row.number, item.task.code, "create", changes)
     return RowChange(item.row.number, item.task.code, "update" if changes else "unchanged", changes)
 
 

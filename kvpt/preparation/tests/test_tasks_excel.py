@@ -428,6 +428,7 @@ def test_the_import_page_previews_then_imports(tw: TaskWorld, client_for: Client
     html = preview.content.decode()
     assert preview.status_code == 200
     assert 'data-testid="import-preview"' in html
+    assert "<ins>Khảo sát</ins>" in html  # what would be created, field by field
     assert not Task.objects.exists()
     digest = preview.context["digest"]
     # The checked file waits for the user who checked it, not for anyone who knows its digest.
