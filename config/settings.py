@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kvpt.organisations",
     "kvpt.exercises",
     "kvpt.preparation",
+    "kvpt.evaluation",
     "kvpt.forces",
     "kvpt.review",
     "kvpt.cli",

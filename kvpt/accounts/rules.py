@@ -157,3 +157,44 @@ def commands_records_unit(user: Any, obj: Any) -> bool:
 rules.add_perm("forces.change_forces", is_exercise_editor)
 # A unit's own report: actual personnel and vehicles, roster check-in, weapons issued/returned.
 rules.add_perm("forces.report_unit", is_exercise_editor | commands_records_unit)
+
+
+# --- evaluation: criteria, ratings, official results, grade, awards (kvpt/evaluation) --------
+# Evaluators grade what their level directs (an evaluator role on the province area reaches the
+# district's exercises through the subtree); steering leaders grade too.
+EVALUATORS = frozenset({Role.SYSTEM_ADMIN, Role.EVALUATOR, Role.STEERING_LEADER})
+
+
+@rules.predicate
+def is_chief_evaluator(user: Any, obj: Any) -> bool:
+    """The evaluator of a level strictly above the exercise's area, or a steering leader.
+
+    `obj` is an evaluation record or an exercise (anything with `scope_key()`).
+    """
+    from kvpt.core.scope import get_scope
+
+    if obj is None:
+        return False
+    scope = get_scope(user)
+    if scope.is_anonymous:
+        return False
+    if scope.is_superuser:
+        return True
+    path, exercise_id = obj.scope_key()
+    roles = roles_on(user, obj)
+    if Role.STEERING_LEADER in roles or Role.SYSTEM_ADMIN in roles:
+        return True
+    return any(
+        Role.EVALUATOR in granted and path.startswith(granted_path) and path != granted_path
+        for granted_path, granted in scope.area_roles.items()
+    )
+
+
+# Rate a target (own evaluations only: the service checks the evaluator).
+rules.add_perm("evaluation.evaluate", holds_any("is_evaluator", EVALUATORS))
+# Criteria sets and criteria: the exercise's editors and the chief evaluator.
+rules.add_perm("evaluation.manage_criteria", is_exercise_editor | is_chief_evaluator)
+# Official results and the exercise's overall grade: the chief evaluator only.
+rules.add_perm("evaluation.decide", is_chief_evaluator)
+# Awards: the exercise's editors (steering leaders among them).
+rules.add_perm("evaluation.manage_awards", is_exercise_editor)
