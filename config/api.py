@@ -9,6 +9,7 @@ from kvpt.core.api import API_AUTH, Utf8JSONRenderer, install_error_handlers
 from kvpt.exercises.api import router as exercises_router
 from kvpt.exercises.committee_api import router as committee_router
 from kvpt.exercises.structure_api import router as structure_router
+from kvpt.forces.api import router as forces_router
 from kvpt.organisations.api import router as organisations_router
 from kvpt.preparation.api import router as preparation_router
 
@@ -34,3 +35,4 @@ api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", structure_router)
 api.add_router("/exercises", committee_router)
 api.add_router("", preparation_router)
+api.add_router("", forces_router)

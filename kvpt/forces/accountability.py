@@ -118,6 +118,11 @@ def absolute_safety(exercise_id: int, *, status: safety.IncidentStatus | None = 
         failures.append(
             _("Có %(n)s sự cố an toàn về người được ghi nhận.") % {"n": len(status.harmful)}
         )
+    if status.weapon_related:
+        failures.append(
+            _("Có %(n)s sự cố về vũ khí, trang bị được ghi nhận.")
+            % {"n": len(status.weapon_related)}
+        )
     if failures:
         return Safety(False, failures)
     unknown: list[str] = []

@@ -15,7 +15,7 @@ from django.apps import apps
 
 # Incident kinds / severities that mean harm to people (matched loosely: the scenario app owns
 # the vocabulary; see docs/guide/forces.md).
-HARM_WORDS = ("people", "person", "injur", "casualt", "death", "dead", "killed", "wound")
+HARM_WORDS = ("people", "civilian", "injur", "casualt", "death", "dead", "killed", "wound")
 
 
 @dataclass
@@ -26,13 +26,11 @@ class IncidentStatus:
 
 
 def _looks_harmful(incident: Any) -> bool:
-    for name in ("injured", "killed", "casualties", "dead", "wounded"):
+    for name in ("injured_count", "killed_count", "injured", "killed", "casualties"):
         value = getattr(incident, name, None)
         if isinstance(value, int) and value > 0:
             return True
-    text = " ".join(
-        str(getattr(incident, name, "") or "") for name in ("kind", "category", "severity")
-    ).lower()
+    text = " ".join(str(getattr(incident, name, "") or "") for name in ("kind", "category")).lower()
     return any(word in text for word in HARM_WORDS)
 
 
