@@ -13,7 +13,7 @@ export HOST PORT
 
 # Debian packages: what the app needs to run, and what the tests need on top (a real browser,
 # PDF tools). Later features add theirs here, e.g. libreoffice-writer-nogui for PDF reports.
-RUNTIME_DEBS := fonts-liberation2 gettext
+RUNTIME_DEBS := fonts-liberation2 gettext libreoffice-writer-nogui
 TEST_DEBS := $(RUNTIME_DEBS) chromium poppler-utils
 
 # Expanded late (after bootstrap-uv ran): uv on PATH, or the one pip just installed.

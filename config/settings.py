@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kvpt.preparation",
     "kvpt.evaluation",
     "kvpt.forces",
+    "kvpt.reports",
     "kvpt.review",
     "kvpt.cli",
 ]

@@ -159,6 +159,18 @@ rules.add_perm("forces.change_forces", is_exercise_editor)
 rules.add_perm("forces.report_unit", is_exercise_editor | commands_records_unit)
 
 
+# --- reports: summary DOCX/PDF, news, exports (kvpt/reports) ---------------------------------
+REPORT_MAKERS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.STEERING_LEADER, Role.STAFF_PLANNER, Role.EVALUATOR}
+)
+# Generate (and delete) an exercise's reports: its editors and the evaluators who grade it.
+rules.add_perm("reports.generate", holds_any("is_report_maker", REPORT_MAKERS))
+# Download a report or an export: anyone who sees the exercise (clearance is the selector's).
+rules.add_perm("reports.view", in_scope)
+# Upload or retire the DOCX template of an agency or an area: its directory admins.
+rules.add_perm("reports.manage_template", is_directory_admin)
+
+
 # --- evaluation: criteria, ratings, official results, grade, awards (kvpt/evaluation) --------
 # Evaluators grade what their level directs (an evaluator role on the province area reaches the
 # district's exercises through the subtree); steering leaders grade too.
