@@ -73,7 +73,10 @@ def roster_import(*, exercise: Any, data: bytes, dry_run: bool, actor: Any) -> R
     if not table.rows:
         result.errors.add(table.sheet, None, "", _("Trang tính không có dòng dữ liệu nào."))
         return result
-    units = {u.code.casefold(): u for u in units_for(actor, exercise).only("pk", "code", "name")}
+    units = {
+        u.code.casefold(): u
+        for u in units_for(actor, exercise).select_related(None).only("pk", "code", "name")
+    }
     existing = RosterEntry.objects.filter(exercise=exercise)
     known_codes = {
         c.casefold() for c in existing.exclude(person_code="").values_list("person_code", flat=True)
