@@ -741,3 +741,21 @@ DOCUMENT_FILES = {
         "(Tệp minh họa của dữ liệu mẫu.)\n",
     ),
 }
+
+
+class SuccessorExercise:
+    """A 2026 commune exercise planned from the 2023 district one (two tiers since 7/2025).
+
+    Its structure is copied from DT-KVPT-2023 (the product's "copy structure"); its progress is
+    made up and fixed to the demo's reference day, so the readiness dashboard has something to show.
+    """
+
+    code: str = "DT-XA-LINHSON-2026"
+    name: str = "Diễn tập chiến đấu phòng thủ xã Linh Sơn năm 2026"
+    start: D = D(2026, 12, 15)
+    # Tasks due on or before this day are done; a few after it are late or blocked.
+    done_until: D = D(2026, 11, 20)
+    blocked_task: str = "CV-12"
+
+
+SUCCESSOR = SuccessorExercise()

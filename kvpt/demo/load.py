@@ -326,6 +326,47 @@ def load_exercise_stage(stdout: TextIO | None = None, *, loader: DemoLoader | No
     _load_preparation(loader, exercise, xd, committees, agencies, people)
     _load_transitions(exercise, xd)
     _load_document_files(exercise, xd)
+    _load_successor_exercise(exercise, xd)
+
+
+def _load_successor_exercise(source: Any, xd: Any) -> None:
+    """The 2026 commune exercise, copied once from the 2023 one and set in preparation.
+
+    Created only when missing (a copy is an action, not data to keep in line), by the demo
+    administrator through the same services a planner uses.
+    """
+    from kvpt.exercises.models import Exercise
+    from kvpt.exercises.services import exercise_copy_structure, exercise_transition
+    from kvpt.preparation.models import Task, TaskStatus
+
+    plan = xd.SUCCESSOR
+    if Exercise.objects.filter(code=plan.code).exists():
+        return
+    admin = User.objects.get(username="admin")
+    copy = exercise_copy_structure(
+        source=source,
+        code=plan.code,
+        name=plan.name,
+        year=plan.start.year,
+        area=Area.objects.get(code=data.LINH_SON),
+        level=AreaLevel.objects.get(code="xa"),
+        shift_days=(plan.start - source.start_date).days,
+        # The district's office holders did not move to the commune: seats are filled anew.
+        copy_members=False,
+        actor=admin,
+    )
+    for status in ("planned", "preparing"):
+        copy.refresh_from_db()
+        copy = exercise_transition(
+            exercise=copy, to_status=status, expected_version=copy.version, actor=admin
+        )
+    tasks = Task.objects.filter(exercise=copy)
+    tasks.filter(due__lte=plan.done_until).update(
+        status=TaskStatus.DONE, progress=100, completed_on=models.F("due")
+    )
+    tasks.filter(due__gt=plan.done_until).update(status=TaskStatus.IN_PROGRESS, progress=40)
+    tasks.filter(code=plan.blocked_task).update(status=TaskStatus.BLOCKED, progress=20)
+    tasks.update(is_illustrative=True)
 
 
 def _load_transitions(exercise: Any, xd: Any) -> None:

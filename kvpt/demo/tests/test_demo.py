@@ -298,3 +298,20 @@ def test_the_data_itself_is_nfc() -> None:
     """The loader normalises, but a decomposed literal would make the second run see a change."""
     for module_value in (data.AREAS, data.AGENCIES, data.UNITS, data.PEOPLE, data.USERS):
         assert unicodedata.is_normalized("NFC", repr(module_value))
+
+
+def test_the_2026_commune_exercise_is_copied_from_2023_and_in_preparation(
+    loaded: DemoResult,
+) -> None:
+    from kvpt.exercises.models import Exercise
+    from kvpt.preparation.models import Task
+
+    copy = Exercise.objects.get(code="DT-XA-LINHSON-2026")
+    assert copy.copied_from is not None
+    assert copy.copied_from.code == "DT-KVPT-2023"
+    assert copy.area.code == data.LINH_SON
+    assert copy.status == "preparing"
+    tasks = Task.objects.filter(exercise=copy)
+    assert tasks.count() == Task.objects.filter(exercise__code="DT-KVPT-2023").count()
+    assert set(tasks.values_list("status", flat=True)) == {"done", "in_progress", "blocked"}
+    assert copy.committees.filter(kind="subcommittee").count() == 7
