@@ -12,6 +12,7 @@ urlpatterns = [
     path("exercises/", include("kvpt.evaluation.urls")),
     path("exercises/", include("kvpt.forces.urls")),
     path("exercises/", include("kvpt.review.urls")),
+    path("exercises/", include("kvpt.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
