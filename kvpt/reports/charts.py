@@ -101,9 +101,12 @@ def mobilisation_by_unit(allocations: Sequence[Any] | None) -> Figure:
         return _empty(title, "Chưa có dữ liệu huy động lực lượng.")
     figure = _figure(6.4, 0.45 * len(allocations) + 1.2)
     axes = figure.add_subplot()
-    names = [str(getattr(a, "unit", a)) for a in allocations]
+    names = [str(getattr(a, "unit_name", None) or getattr(a, "unit", a)) for a in allocations]
     axes.barh(names, [getattr(a, "planned", 0) or 0 for a in allocations], label="Kế hoạch")
-    axes.barh(names, [getattr(a, "actual", 0) or 0 for a in allocations], label="Thực tế")
+    axes.barh(
+        names, [getattr(a, "actual", 0) or 0 for a in allocations], height=0.5, label="Thực tế"
+    )
+    axes.invert_yaxis()
     axes.legend(prop={"family": FONT["family"], "size": 8})
     axes.set_title(title, fontdict={**FONT, "weight": "bold", "size": 10})
     return figure

@@ -195,6 +195,35 @@ def _review(user: Any, exercise: Exercise) -> dict[str, list[Any]] | None:
     }
 
 
+@register_source("forces")
+def _forces(user: Any, exercise: Exercise) -> dict[str, Any] | None:
+    """Mobilisation (forces, units, vehicles) and weapons accountability (kvpt/forces)."""
+    if not apps.is_installed("kvpt.forces"):
+        return None
+    from kvpt.forces.accountability import accountability
+    from kvpt.forces.selectors import mobilisation
+
+    mob = mobilisation(user, exercise.pk)
+    return {
+        "mobilisation": mob,
+        "accountability": accountability(user, exercise.pk),
+        "allocations": [line.allocation for line in mob.units],
+        "units": mob.units,
+    }
+
+
+@register_source("evaluation")
+def _evaluation(user: Any, exercise: Exercise) -> dict[str, Any] | None:
+    """The overall grade and the awards (kvpt/evaluation)."""
+    if not apps.is_installed("kvpt.evaluation"):
+        return None
+    from kvpt.evaluation import selectors
+
+    grades = list(selectors.grade_list(user).filter(exercise=exercise))
+    awards = list(selectors.award_list(user).filter(exercise=exercise))
+    return {"grades": grades, "awards": awards}
+
+
 # --- figures ---------------------------------------------------------------------------------
 
 

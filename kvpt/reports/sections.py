@@ -494,24 +494,22 @@ def section_results(data: SummaryData) -> list[Block]:
             blocks.append(Bullet(f"{situation.code}: {situation.title}{mark(situation)}."))
     else:
         blocks.append(no_data("về tình huống", "Phần này sẽ có khi nhập kịch bản, tình huống."))
-    forces = data.extras.get("forces")
-    blocks.append(Heading(2, "3. Lực lượng, phương tiện huy động"))
-    if forces and forces.get("allocations"):
-        rows = [
-            [str(a.unit), str(a.planned or ""), str(a.actual or ""), str(a.vehicles or "")]
-            for a in forces["allocations"]
-        ]
-        blocks.append(Table(["Đơn vị", "Kế hoạch", "Thực tế", "Phương tiện"], rows))
-    else:
-        blocks.append(
-            no_data(
-                "về lực lượng, phương tiện huy động",
-                "Bảng quân số, phương tiện và tỉ lệ huy động sẽ có khi nhập phân bổ lực lượng.",
-            )
-        )
+    forces = data.extras.get("forces") or {}
+    blocks += _mobilisation(forces.get("mobilisation"))
     blocks.append(Heading(2, "4. Công tác bảo đảm an toàn"))
-    if forces and forces.get("safety") is not None:
-        blocks.append(Para(str(forces["safety"])))
+    account = forces.get("accountability")
+    if account is not None:
+        safety = account.safety
+        blocks.append(Para(f"{safety.label}."))
+        blocks += [Bullet(reason) for reason in safety.reasons]
+        total = account.total
+        if total.issued:
+            blocks.append(
+                Para(
+                    f"Vũ khí, trang bị: cấp phát {total.issued}, thu hồi {total.returned}, "
+                    f"mất {total.lost}, hư hỏng {total.damaged}."
+                )
+            )
     else:
         blocks.append(
             no_data(
@@ -519,6 +517,66 @@ def section_results(data: SummaryData) -> list[Block]:
                 "Báo cáo chưa kết luận về an toàn khi chưa có số liệu.",
             )
         )
+    return blocks
+
+
+def _mobilisation(mob: Any) -> list[Block]:
+    """Forces and units mobilised: each unit counted once in the total (domain.md §4)."""
+    from kvpt.reports import charts
+
+    blocks: list[Block] = [Heading(2, "3. Lực lượng, phương tiện huy động")]
+    if mob is None or not mob.units:
+        blocks.append(
+            no_data(
+                "về lực lượng, phương tiện huy động",
+                "Bảng quân số, phương tiện và tỉ lệ huy động sẽ có khi nhập phân bổ lực lượng.",
+            )
+        )
+        return blocks
+    flag = f" {ILLUSTRATIVE_MARK}" if mob.any_illustrative else ""
+    for force in mob.forces:
+        tally = force.tally
+        if not tally.units:
+            continue
+        parts = []
+        if tally.planned:
+            parts.append(f"{tally.actual_of_planned}/{tally.planned} người, đạt {tally.rate} %")
+        elif tally.actual:
+            parts.append(f"{tally.actual} người")
+        parts += tally.size_only
+        if tally.vehicle_total:
+            parts.append(f"{tally.vehicle_total} phương tiện ({tally.vehicles_text})")
+        situations = ", ".join(force.force.situations)
+        where = f" (tình huống {situations})" if situations else ""
+        blocks.append(Bullet(f"{force.force.name}{where}: {'; '.join(parts)}."))
+    rows = [
+        [
+            line.unit_name + mark(line.allocation),
+            ", ".join(f.name for f in line.forces),
+            line.text,
+            ", ".join(f"{n} {kind}" for kind, n in sorted(line.vehicles.items())),
+        ]
+        for line in mob.units
+    ]
+    total = mob.total
+    blocks.append(
+        Table(
+            ["Đơn vị", "Lực lượng", "Quân số (thực tế/kế hoạch - tỉ lệ)", "Phương tiện"],
+            rows,
+            [50, 50, 40, 25],
+            total=[
+                "Tổng cộng (mỗi đơn vị tính một lần)",
+                "",
+                f"{total.actual} người"
+                + (f"; {', '.join(total.size_only)}" if total.size_only else ""),
+                str(total.vehicle_total or ""),
+            ],
+        )
+    )
+    if total.planned:
+        blocks.append(Para(f"Tỉ lệ huy động theo kế hoạch: {total.rate_text}{flag}."))
+    figure = charts.mobilisation_by_unit(mob.units)
+    blocks.append(Figure(charts.to_png(figure), "Biểu đồ: huy động lực lượng theo đơn vị"))
     return blocks
 
 
@@ -548,10 +606,19 @@ def section_assessment(data: SummaryData) -> list[Block]:
             )
             blocks.append(Bullet(f"{o.get_area_display()}: {o.observation}{cause}{mark(o)}"))
     blocks.append(Heading(2, "3. Xếp loại"))
-    evaluation = data.extras.get("evaluation")
-    if evaluation and evaluation.get("grade"):
-        blocks.append(Para(f"Cuộc diễn tập được đánh giá xếp loại: {evaluation['grade']}."))
-    else:
+    evaluation = data.extras.get("evaluation") or {}
+    grades = evaluation.get("grades") or []
+    for grade in grades:
+        by = grade.decided_by_agency.name if grade.decided_by_agency_id else ""
+        blocks.append(
+            Para(
+                f"Cuộc diễn tập được {by + ' ' if by else ''}đánh giá xếp loại: {grade}"
+                f"{mark(grade)}."
+            )
+        )
+        if grade.basis:
+            blocks.append(Para(grade.basis))
+    if not grades:
         blocks.append(no_data("về đánh giá, xếp loại của cấp trên"))
     return blocks
 
@@ -626,11 +693,12 @@ def section_follow_up(data: SummaryData) -> list[Block]:
             )
         )
     blocks.append(Heading(2, "3. Khen thưởng"))
-    evaluation = data.extras.get("evaluation")
-    if evaluation and evaluation.get("awards"):
-        for award in evaluation["awards"]:
-            blocks.append(Bullet(str(award)))
-    else:
+    awards = (data.extras.get("evaluation") or {}).get("awards") or []
+    for award in awards:
+        issuer = f" của {award.issuer_name}" if award.issuer_name else ""
+        reason = f": {award.reason}" if award.reason else ""
+        blocks.append(Bullet(f"{award}{issuer}{reason}{mark(award)}."))
+    if not awards:
         blocks.append(no_data("về khen thưởng"))
     return blocks
 

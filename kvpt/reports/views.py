@@ -187,7 +187,7 @@ def charts_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     figures = [
         charts.readiness_by_subcommittee(data.readiness),
         charts.budget_estimate_vs_settled(data.budget),
-        charts.mobilisation_by_unit(forces.get("allocations")),
+        charts.mobilisation_by_unit(forces.get("units")),
         charts.actions_by_status(review.get("actions")),
     ]
     svgs = [mark_safe(charts.to_svg(figure)) for figure in figures]  # noqa: S308 - our own SVG

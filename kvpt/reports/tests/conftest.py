@@ -8,12 +8,28 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture
-def demo(db: None) -> Any:
-    from kvpt.demo.load import load_demo
+def load_all_demo() -> None:
+    """`kvpt demo`, plus the demo rows of apps the lead has not wired into it yet."""
+    from django.apps import apps
+
+    from kvpt.demo.load import DemoLoader, load_demo
     from kvpt.exercises.models import Exercise
 
     load_demo(io.StringIO())
+    exercise = Exercise.objects.get(code="DT-KVPT-2023")
+    if apps.is_installed("kvpt.forces"):
+        from kvpt.forces.demo import load_forces_demo
+        from kvpt.forces.models import Force
+
+        if not Force.objects.filter(exercise=exercise).exists():
+            load_forces_demo(DemoLoader(), exercise)
+
+
+@pytest.fixture
+def demo(db: None) -> Any:
+    from kvpt.exercises.models import Exercise
+
+    load_all_demo()
     return Exercise.objects.get(code="DT-KVPT-2023")
 
 
@@ -32,11 +48,10 @@ def demo_module(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """
     from django.db import transaction
 
-    from kvpt.demo.load import load_demo
     from kvpt.exercises.models import Exercise
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(io.StringIO())
+        load_all_demo()
         yield Exercise.objects.get(code="DT-KVPT-2023")
         transaction.set_rollback(True)
 

@@ -53,8 +53,15 @@ def test_the_summary_holds_the_seeds_figures_in_the_right_sections(summary: byte
 
     results = sections["III"]
     assert "Giai đoạn 1: Chuyển địa phương vào các trạng thái quốc phòng" in results
-    # No forces model yet: said plainly, not invented.
-    assert "Chưa có dữ liệu về lực lượng, phương tiện huy động" in results
+    # Forces: 110 reservists at 100 %; martial law and A2: 264 people and 15 vehicles; border
+    # intrusion: 56 soldiers and 1 mobile militia platoon of Trí Nang.
+    assert "110/110 người, đạt 100 %" in results
+    assert (
+        "thiết quân luật, xử trí tình huống A2 (tình huống TQL, A2): 264 người; 15 phương tiện"
+        in results
+    )
+    assert "xâm nhập biên giới" in results and "56 người; 1 trung đội" in results
+    assert "Trí Nang" in results
 
     follow_up = sections["VI"]
     # The conference's directives the data supports: hand the works over, settle the accounts.
