@@ -12,6 +12,7 @@ from kvpt.exercises.structure_api import router as structure_router
 from kvpt.forces.api import router as forces_router
 from kvpt.organisations.api import router as organisations_router
 from kvpt.preparation.api import router as preparation_router
+from kvpt.review.api import router as review_router
 from kvpt.reports.api import router as reports_router
 
 api = NinjaAPI(
@@ -36,5 +37,6 @@ api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", structure_router)
 api.add_router("/exercises", committee_router)
 api.add_router("", preparation_router)
+api.add_router("", review_router)
 api.add_router("", forces_router)
 api.add_router("", reports_router)

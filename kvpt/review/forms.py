@@ -36,16 +36,16 @@ def _no_people() -> Any:
 TEXTAREA = {"rows": 3, "data-ctrl-enter": "submit"}
 
 
-def _people(user: Any) -> Any:
-    from kvpt.organisations.selectors import person_list
+def _people(user: Any, exercise: Any) -> Any:
+    from kvpt.review.selectors import people_for
 
-    return person_list(user).order_by("full_name")
+    return people_for(user, exercise)
 
 
-def _agencies(user: Any) -> Any:
-    from kvpt.organisations.selectors import agency_list
+def _agencies(user: Any, exercise: Any) -> Any:
+    from kvpt.review.selectors import agencies_for
 
-    return agency_list(user).order_by("code")
+    return agencies_for(user, exercise)
 
 
 def _units(user: Any) -> Any:
@@ -95,7 +95,7 @@ class ConferenceForm(_ReviewForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chairs"].queryset = _people(self.user)  # type: ignore[attr-defined]
+        self.fields["chairs"].queryset = _people(self.user, self.exercise)  # type: ignore[attr-defined]
         if self.instance.pk and not self.is_bound:
             self.initial["agenda"] = "\n".join(self.instance.agenda or [])
             self.initial["chairs"] = list(self.instance.chairs.values_list("pk", flat=True))
@@ -121,9 +121,9 @@ class ObservationForm(_ReviewForm):
 
         super().__init__(*args, **kwargs)
         self._same_exercise("conference", conference_list(self.user))
-        self._directory("raised_by_agency", _agencies(self.user))
+        self._directory("raised_by_agency", _agencies(self.user, self.exercise))
         self._directory("raised_by_unit", _units(self.user))
-        self._directory("raised_by_person", _people(self.user))
+        self._directory("raised_by_person", _people(self.user, self.exercise))
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags or [])
 
@@ -141,7 +141,7 @@ class DirectiveForm(_ReviewForm):
 
         super().__init__(*args, **kwargs)
         self._same_exercise("conference", conference_list(self.user))
-        self._directory("given_by", _people(self.user))
+        self._directory("given_by", _people(self.user, self.exercise))
 
 
 class ActionForm(_ReviewForm):
@@ -162,8 +162,8 @@ class ActionForm(_ReviewForm):
         super().__init__(*args, **kwargs)
         self._same_exercise("observation", observation_list(self.user))
         self._same_exercise("directive", directive_list(self.user))
-        self._directory("owner", _agencies(self.user))
-        self._directory("responsible", _people(self.user))
+        self._directory("owner", _agencies(self.user, self.exercise))
+        self._directory("responsible", _people(self.user, self.exercise))
 
 
 class ActionProgressForm(VersionedModelForm):
@@ -205,9 +205,9 @@ class QuickObservationForm(forms.Form):
     )
     tags = forms.CharField(label=_("Từ khóa"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, exercise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["raised_by_person"].queryset = _people(user)  # type: ignore[attr-defined]
+        self.fields["raised_by_person"].queryset = _people(user, exercise)  # type: ignore[attr-defined]
 
 
 class QuickDirectiveForm(forms.Form):
@@ -224,12 +224,14 @@ class QuickDirectiveForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, user: Any, chairs: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, exercise: Any, chairs: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].queryset = _people(user)  # type: ignore[attr-defined]
+        self.fields["given_by"].queryset = _people(user, exercise)  # type: ignore[attr-defined]
         if chairs:
             self.fields["given_by"].initial = chairs[0].pk
-        agencies = _agencies(user)
+        agencies = _agencies(user, exercise)
         for i in range(1, self.ACTION_ROWS + 1):
             self.fields[f"action_{i}_title"] = forms.CharField(
                 label=_("Việc khắc phục %(n)s") % {"n": i}, required=False, max_length=400

@@ -174,6 +174,45 @@ def directive_actions(user: Any, exercise_id: int) -> QuerySet[Directive]:
     )
 
 
+def people_for(user: Any, exercise: Any) -> QuerySet[Any]:
+    """People a record of `exercise` may name (chairs, speakers, leaders, the responsible): those
+    of the directory the user sees, and the members of the exercise's committees (a secretary with
+    a grant on the exercise alone still picks the BCĐ head)."""
+    from kvpt.organisations.models import Person
+    from kvpt.organisations.selectors import person_list
+
+    visible = person_list(user).values("pk")
+    seated = Person.objects.filter(
+        committee_seats__committee__exercise_id=getattr(exercise, "pk", exercise)
+    ).values("pk")
+    return (
+        Person.objects.filter(Q(pk__in=visible) | Q(pk__in=seated))
+        .filter(classification__lte=get_scope(user).clearance)
+        .order_by("full_name")
+    )
+
+
+def agencies_for(user: Any, exercise: Any) -> QuerySet[Any]:
+    """Agencies a record of `exercise` may name (owner, raised by): those the user sees, and
+    those of the exercise's own area subtree when the user may see the exercise (a grant on the
+    exercise alone still lets the secretary give an action to the district's military command)."""
+    from kvpt.exercises.selectors import exercise_list
+    from kvpt.organisations.models import Agency
+    from kvpt.organisations.selectors import agency_list
+
+    exercise_id = getattr(exercise, "pk", exercise)
+    visible = Q(pk__in=agency_list(user).values("pk"))
+    shown = exercise_list(user).filter(pk=exercise_id)
+    path = shown.values_list("area__path", flat=True).first()
+    if path:
+        visible |= Q(area__path__startswith=path)
+    return (
+        Agency.objects.filter(visible)
+        .filter(classification__lte=get_scope(user).clearance)
+        .order_by("code")
+    )
+
+
 def notification_list(user: Any) -> QuerySet[Notification]:
     """A user's own notifications, about actions they may still see."""
     if get_scope(user).is_anonymous:

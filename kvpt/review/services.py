@@ -171,16 +171,24 @@ def _check_marking(actor: Any, record: Any) -> None:
 
 
 def _check_directory(actor: Any, record: Any, changed: set[str] | None) -> None:
-    """Agencies, units and people referenced must be visible to the actor."""
-    from kvpt.organisations.selectors import agency_list, person_list, unit_list
+    """Agencies, units and people referenced must be visible to the actor (people: also the
+    members of the exercise's committees)."""
+    from kvpt.organisations.selectors import unit_list
+    from kvpt.review.selectors import agencies_for, people_for
+
+    def people(user: Any) -> Any:
+        return people_for(user, record.exercise_id)
+
+    def agencies(user: Any) -> Any:
+        return agencies_for(user, record.exercise_id)
 
     lists = {
-        "raised_by_agency": agency_list,
+        "raised_by_agency": agencies,
         "raised_by_unit": unit_list,
-        "raised_by_person": person_list,
-        "given_by": person_list,
-        "owner": agency_list,
-        "responsible": person_list,
+        "raised_by_person": people,
+        "given_by": people,
+        "owner": agencies,
+        "responsible": people,
     }
     for field, selector in lists.items():
         if not hasattr(record, f"{field}_id") or (changed is not None and field not in changed):
@@ -330,12 +338,14 @@ def _delete(record: Any, *, perm: str, expected_version: int | None, actor: Any,
 # --- conferences -----------------------------------------------------------------------------
 
 
-def _check_chairs(actor: Any, chairs: Iterable[Any]) -> list[Any]:
-    from kvpt.organisations.selectors import person_list
+def _check_chairs(actor: Any, exercise: Any, chairs: Iterable[Any]) -> list[Any]:
+    from kvpt.review.selectors import people_for
 
     chosen = list(chairs or [])
     visible = set(
-        person_list(actor).filter(pk__in=[p.pk for p in chosen]).values_list("pk", flat=True)
+        people_for(actor, exercise)
+        .filter(pk__in=[p.pk for p in chosen])
+        .values_list("pk", flat=True)
     )
     if any(p.pk not in visible for p in chosen):
         raise ValidationError(
@@ -374,7 +384,7 @@ def conference_create(
             notes=notes,
             is_illustrative=is_illustrative,
         )
-        chosen = _check_chairs(actor, chairs)
+        chosen = _check_chairs(actor, exercise, chairs)
         conference = _insert(conference, perm=RECORD, actor=actor)
         conference.chairs.set(chosen)
         return conference
@@ -388,7 +398,9 @@ def conference_update(
     if "agenda" in changes:
         changes["agenda"] = _clean_agenda(changes["agenda"])
     with transaction.atomic():
-        chosen = _check_chairs(actor, chairs) if chairs is not None else None
+        chosen = (
+            _check_chairs(actor, conference.exercise_id, chairs) if chairs is not None else None
+        )
         updated = _update(
             conference,
             changes=changes,

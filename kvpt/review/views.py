@@ -280,9 +280,14 @@ def _conference_context(request: HttpRequest, conference: Conference) -> dict[st
         "directives": directives,
         "can_record": can_record,
         "can_manage_actions": user.has_perm(services.MANAGE_ACTION, conference),
-        "observation_form": QuickObservationForm(user=user) if can_record else None,
-        "directive_form": QuickDirectiveForm(user=user, chairs=chairs) if can_record else None,
-        "action_form": QuickDirectiveForm(user=user) if can_record else None,
+        "observation_form": QuickObservationForm(user=user, exercise=conference.exercise_id)
+        if can_record
+        else None,
+        "directive_form": QuickDirectiveForm(
+            user=user, exercise=conference.exercise_id, chairs=chairs
+        )
+        if can_record
+        else None,
         "breadcrumbs": _crumbs(conference.exercise, (conference.code, None)),
         "page_classification": marking_of(
             [
@@ -363,7 +368,7 @@ def conference_observation_add_view(
     conference = _record(CONFERENCE, user, exercise_pk, pk)
     if not user.has_perm(services.RECORD, conference):
         raise PermissionDenied(_("Bạn không có quyền ghi nhận xét tại hội nghị này."))
-    form = QuickObservationForm(request.POST, user=user)
+    form = QuickObservationForm(request.POST, user=user, exercise=conference.exercise_id)
     observation = None
     status = 422
     if form.is_valid():
@@ -388,7 +393,9 @@ def conference_observation_add_view(
             status = 200
             # A fresh form keeps the kind and area: the next speaker often goes on the same theme.
             form = QuickObservationForm(
-                user=user, initial={"kind": data["kind"], "area": data["area"]}
+                user=user,
+                exercise=conference.exercise_id,
+                initial={"kind": data["kind"], "area": data["area"]},
             )
     return _quick_answer(
         request,
@@ -410,7 +417,9 @@ def conference_directive_add_view(request: HttpRequest, exercise_pk: int, pk: in
     if not user.has_perm(services.RECORD, conference):
         raise PermissionDenied(_("Bạn không có quyền ghi chỉ đạo tại hội nghị này."))
     chairs = list(conference.chairs.all())
-    form = QuickDirectiveForm(request.POST, user=user, chairs=chairs)
+    form = QuickDirectiveForm(
+        request.POST, user=user, exercise=conference.exercise_id, chairs=chairs
+    )
     directive = None
     status = 422
     if form.is_valid():
@@ -445,7 +454,10 @@ def conference_directive_add_view(request: HttpRequest, exercise_pk: int, pk: in
             status = 200
             given_by = form.cleaned_data["given_by"]
             form = QuickDirectiveForm(
-                user=user, chairs=chairs, initial={"given_by": given_by.pk if given_by else None}
+                user=user,
+                exercise=conference.exercise_id,
+                chairs=chairs,
+                initial={"given_by": given_by.pk if given_by else None},
             )
     if directive is not None:
         directive = _directive_with_actions(user, directive.pk)

@@ -234,6 +234,10 @@ API_PATHS: dict[str, str] = {
     "preparation.work": "/api/v1/exercises/{obj.exercise_id}/works/{pk}",
     "preparation.budgetline": "/api/v1/exercises/{obj.exercise_id}/budget-lines/{pk}",
     "preparation.document": "/api/v1/exercises/{obj.exercise_id}/documents/{pk}",
+    "review.conference": "/api/v1/exercises/{obj.exercise_id}/conferences/{pk}",
+    "review.observation": "/api/v1/exercises/{obj.exercise_id}/observations/{pk}",
+    "review.directive": "/api/v1/exercises/{obj.exercise_id}/directives/{pk}",
+    "review.correctiveaction": "/api/v1/exercises/{obj.exercise_id}/actions/{pk}",
     "preparation.task": "/api/v1/tasks/{pk}",
 }
 
