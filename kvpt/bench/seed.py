@@ -205,6 +205,7 @@ class SeedContext:
     agencies_by_province: dict[int, list[int]] = field(default_factory=dict)
     agency_by_area: dict[int, int] = field(default_factory=dict)  # the area's military command
     agencies_of_area: dict[int, list[int]] = field(default_factory=dict)
+    units_of_area: dict[int, list[int]] = field(default_factory=dict)
     people_by_province: dict[int, list[int]] = field(default_factory=dict)
     exercises: list[PlannedExercise] = field(default_factory=list)
     bench: PlannedExercise | None = None
@@ -481,7 +482,11 @@ def units(ctx: SeedContext) -> int:
                     search_text=fold(f"{code} {name}"),
                 )
 
-    return ctx.bulk(Unit, rows())
+    made = ctx.bulk_list(Unit, rows())
+    area_of_agency = {agency: area for area, agency in ctx.agency_by_area.items()}
+    for unit in made:
+        ctx.units_of_area.setdefault(area_of_agency[unit.agency_id], []).append(unit.pk)
+    return len(made)
 
 
 RANKS = ("", "", "Thiếu tá", "Trung tá", "Thượng tá", "Đại úy", "Thượng úy", "Trung úy")
@@ -1222,10 +1227,45 @@ def corrective_actions(ctx: SeedContext) -> int:
     return ctx.bulk(Action, rows())
 
 
-pending_step(
+RESERVE_STATUSES = ("reservist", "militia", "standing", "police", "other")
+ROSTER_RANKS = ("Binh nhì", "Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Thiếu úy", "")
+
+
+@generator_step(
     "forces.RosterEntry",
-    "roster rows (issue 4): large = 5,000 rows for the bench exercise (ExerciseSize.roster_rows)",
+    "roster rows (issue 4): large = 5,000 for the bench exercise (ExerciseSize.roster_rows)",
 )
+def roster_entries(ctx: SeedContext) -> int:
+    RosterEntry = ctx.model("forces.RosterEntry")
+    require_fields(
+        RosterEntry, "exercise", "unit", "person_code", "full_name", "rank", "reserve_status"
+    )
+
+    def rows() -> Iterator[Any]:
+        for plan in ctx.exercises:
+            units = ctx.units_of_area.get(plan.area_id, [])
+            if not units:
+                continue
+            for n in range(plan.size.roster_rows):
+                row = RosterEntry(
+                    exercise_id=plan.pk,
+                    unit_id=ctx.rng.choice(units),
+                    person_code=f"QN-{n + 1:06d}",
+                    full_name=ctx.text.person_name(),
+                    rank=ctx.rng.choice(ROSTER_RANKS),
+                    role="Chiến sĩ",
+                    reserve_status=ctx.rng.choice(RESERVE_STATUSES),
+                    phone=f"09{ctx.rng.randint(10_000_000, 99_999_999)}",
+                    date_of_birth=dt.date(1970, 1, 1) + dt.timedelta(days=ctx.rng.randrange(12000)),
+                    attended=ctx.rng.random() < 0.9,
+                )
+                if hasattr(row, "search_text"):
+                    row.search_text = fold(f"{row.full_name} {row.person_code} {row.phone}")[:400]
+                yield row
+
+    return ctx.bulk(RosterEntry, rows())
+
+
 pending_step("scenario.Inject", "MSEL injects (issue 4): large = 500 (ExerciseSize.injects)")
 pending_step(
     "scenario.LogEntry", "conduct log entries (issue 4): large = 2,000 (ExerciseSize.log_entries)"
