@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kvpt.organisations",
     "kvpt.exercises",
     "kvpt.preparation",
+    "kvpt.scenario",
     "kvpt.evaluation",
     "kvpt.forces",
     "kvpt.reports",

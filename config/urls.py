@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/", include("kvpt.organisations.urls")),
     path("exercises/", include("kvpt.exercises.urls")),
     path("exercises/", include("kvpt.preparation.urls")),
+    path("exercises/", include("kvpt.scenario.urls")),
     path("exercises/", include("kvpt.evaluation.urls")),
     path("exercises/", include("kvpt.forces.urls")),
     path("exercises/", include("kvpt.review.urls")),

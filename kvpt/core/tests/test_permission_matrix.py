@@ -182,6 +182,43 @@ def _review(world: World, kind: str) -> Any:
     return review.CorrectiveAction.objects.create(exercise=exercise, code="KP-THU", title="Thử")
 
 
+def _situation(world: World) -> Any:
+    from kvpt.scenario.models import Situation, SituationKind
+
+    return Situation.objects.create(
+        exercise=world.exercise,
+        code="A2-THU",
+        title="Tình huống thử",
+        kind=SituationKind.objects.get(code="riot"),
+    )
+
+
+def _inject(world: World) -> Any:
+    from kvpt.scenario.models import Inject
+
+    return Inject.objects.create(exercise=world.exercise, serial=901, content="Sự kiện thử")
+
+
+def _conduct_clock(world: World) -> Any:
+    from kvpt.scenario.models import ConductClock
+
+    return ConductClock.objects.create(exercise=world.exercise)
+
+
+def _log_entry(world: World) -> Any:
+    from kvpt.scenario.models import ConductLogEntry
+
+    return ConductLogEntry.objects.create(exercise=world.exercise, text="Ghi chép thử")
+
+
+def _incident(world: World) -> Any:
+    from kvpt.scenario.models import SafetyIncident
+
+    return SafetyIncident.objects.create(
+        exercise=world.exercise, category="property", description="Sự cố thử"
+    )
+
+
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
@@ -201,6 +238,11 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "preparation.document": _document,
     "preparation.work": _work,
     "preparation.budgetline": _budget_line,
+    "scenario.situation": _situation,
+    "scenario.inject": _inject,
+    "scenario.conductclock": _conduct_clock,
+    "scenario.conductlogentry": _log_entry,
+    "scenario.safetyincident": _incident,
     "review.conference": lambda w: _review(w, "conference"),
     "review.observation": lambda w: _review(w, "observation"),
     "review.directive": lambda w: _review(w, "directive"),
@@ -359,12 +401,20 @@ EDIT_URLS: dict[str, str] = {
     "review.directive": "review:directive_edit",
     "review.correctiveaction": "review:action_edit",
     "preparation.task": "preparation:task_update",
+    "scenario.situation": "scenario:situation_update",
+    "scenario.inject": "scenario:inject_update",
+    "scenario.conductlogentry": "scenario:log_entry_update",
+    "scenario.safetyincident": "scenario:incident_update",
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
 EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
     "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.work": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.budgetline": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.situation": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.inject": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.conductlogentry": lambda obj: [obj.exercise_id, obj.pk],
+    "scenario.safetyincident": lambda obj: [obj.exercise_id, obj.pk],
     "review.conference": lambda obj: [obj.exercise_id, obj.pk],
     "review.observation": lambda obj: [obj.exercise_id, obj.pk],
     "review.directive": lambda obj: [obj.exercise_id, obj.pk],
