@@ -36,7 +36,11 @@ KEY_PAGES: dict[str, tuple[str, ...]] = {
         r"^exercises:detail$",
     ),
     "task list": (r"^preparation:task_list$", r"^preparation:tasks?$"),
-    "force table": (r"^forces:(force_)?table$", r"^forces:\w*(table|allocation_list)\w*$"),
+    "force table": (
+        r"^forces:(force_)?table$",
+        r"^forces:mobilisation$",
+        r"^forces:\w*(table|allocation_list)\w*$",
+    ),
     "MSEL timeline": (r"^scenario:\w*(timeline|msel)\w*$", r"^scenario:inject_list$"),
     "action tracker": (r"^review:\w*action\w*(tracker|list)\w*$", r"^review:tracker$"),
     "lessons search": (r"^review:\w*lesson\w*(search|list)?\w*$", r"^review:\w*search\w*$"),
