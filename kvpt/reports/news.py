@@ -25,7 +25,10 @@ def _date(on: dt.date) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
+    """ "Tổ chức ..." -> "tổ chức ..."; an acronym ("UBND huyện") stays as it is."""
+    if not text or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _heads(data: SummaryData) -> list[tuple[str, str, str]]:
@@ -134,8 +137,7 @@ def build_news(data: SummaryData) -> str:
     )
     if heads:
         chaired = "; ".join(
-            f"đồng chí {person}{', ' + position if position else ''}, "
-            f"Trưởng {_lower_first(committee)}"
+            f"đồng chí {person}{', ' + position if position else ''}, Trưởng {committee}"
             for person, position, committee in heads
         )
         opening += f" Dự và chủ trì hội nghị có {chaired}."

@@ -60,7 +60,8 @@ def test_the_summary_holds_the_seeds_figures_in_the_right_sections(summary: byte
         "thiết quân luật, xử trí tình huống A2 (tình huống TQL, A2): 264 người; 15 phương tiện"
         in results
     )
-    assert "xâm nhập biên giới" in results and "56 người; 1 trung đội" in results
+    assert "xâm nhập biên giới" in results
+    assert "56 người; 1 trung đội" in results
     assert "Trí Nang" in results
 
     follow_up = sections["VI"]
