@@ -120,7 +120,8 @@ def child(rows: int) -> dict[str, object]:
     started = time.perf_counter()
     result = roster_import(exercise=exercise, data=data, dry_run=False, actor=actor)
     seconds = time.perf_counter() - started
-    assert result.applied and RosterEntry.objects.count() == rows
+    assert result.applied
+    assert RosterEntry.objects.count() == rows
     return {
         "rows": rows,
         "file_bytes": len(data),
@@ -181,7 +182,8 @@ def main() -> int:
         path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
         print(
             f"{kind}: {figures['rows']} rows imported in {figures['import_seconds']} s "
-            f"({figures['rows_per_second']} rows/s; dry run {figures['dry_run_seconds']} s) -> {path}"
+            f"({figures['rows_per_second']} rows/s; "
+            f"dry run {figures['dry_run_seconds']} s) -> {path}"
         )
     return 0
 
