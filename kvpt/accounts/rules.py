@@ -96,7 +96,8 @@ def is_directing_side(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def owns_action(user: Any, obj: Any) -> bool:
-    """The action's responsible person, or an owner role on the owner agency's area itself."""
+    """The action's responsible person; or, when nobody is named, a holder of an owner role on
+    the owner agency's own area (kvpt.review.selectors.OWNER_ROLES)."""
     if obj is None or not getattr(user, "is_authenticated", False):
         return False
     from kvpt.core.scope import get_scope
@@ -106,7 +107,7 @@ def owns_action(user: Any, obj: Any) -> bool:
     if person_id and getattr(obj, "responsible_id", None) == person_id:
         return True
     owner = getattr(obj, "owner", None)
-    if owner is None:
+    if owner is None or getattr(obj, "responsible_id", None):
         return False
     roles = get_scope(user).area_roles.get(owner.area.path, frozenset())
     return bool(roles & OWNER_ROLES)

@@ -27,16 +27,10 @@ from kvpt.review.models import (
     Observation,
 )
 
-# Roles that make a user one of the owners of the actions of an agency of their area.
-OWNER_ROLES = frozenset(
-    {
-        Role.ORG_ADMIN,
-        Role.STEERING_LEADER,
-        Role.STAFF_PLANNER,
-        Role.SUBCOMMITTEE_MEMBER,
-        Role.UNIT_COMMANDER,
-    }
-)
+# Roles that make a user one of the owners of an action nobody is personally responsible for,
+# when it is given to an agency of the area they hold the role on (the area's admin and planners
+# act for its agencies). A named responsible person is the owner otherwise.
+OWNER_ROLES = frozenset({Role.ORG_ADMIN, Role.STAFF_PLANNER})
 
 
 def _visible(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
@@ -104,7 +98,8 @@ def with_overdue(queryset: QuerySet[CorrectiveAction], today: dt.date) -> QueryS
 
 
 def owned_by_q(user: Any) -> Q:
-    """Actions `user` owns: responsible person, or an owner role on the owner agency's area."""
+    """Actions `user` owns: they are the responsible person; or nobody is, and they hold an owner
+    role on the owner agency's own area."""
     scope = get_scope(user)
     if scope.is_anonymous:
         return Q(pk__in=[])
@@ -114,7 +109,7 @@ def owned_by_q(user: Any) -> Q:
         q |= Q(responsible_id=person_id)
     paths = [path for path, roles in scope.area_roles.items() if roles & OWNER_ROLES]
     if paths:
-        q |= Q(owner__area__path__in=paths)
+        q |= Q(responsible__isnull=True, owner__area__path__in=paths)
     return q
 
 

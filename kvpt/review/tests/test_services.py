@@ -366,7 +366,7 @@ def test_without_a_responsible_person_the_owner_agencys_area_holders_are_told(
     from kvpt.core.testing.factories import UserFactory, grant
 
     commander = UserFactory.create(username="cmd")
-    grant(commander, "unit_commander", area=world.district)
+    grant(commander, "staff_planner", area=world.district)
     helpers.action(world, due=dt.date(2023, 9, 1))
     services.run_notifications(now=_at(2023, 10, 1, 3, 0))
     assert {n.kind for n in Notification.objects.filter(user=commander)} == {
