@@ -73,7 +73,7 @@ class Force(ExerciseRecord):
         return ", ".join(self.situations or [])
 
     def get_absolute_url(self) -> str:
-        return reverse("forces:force_update", args=[self.pk])
+        return reverse("forces:mobilisation", args=[self.exercise_id])
 
 
 class ForceAllocation(ExerciseRecord, IllustrativeModel):
@@ -117,7 +117,7 @@ class ForceAllocation(ExerciseRecord, IllustrativeModel):
         return str(self.unit)
 
     def get_absolute_url(self) -> str:
-        return reverse("forces:allocation_update", args=[self.pk])
+        return reverse("forces:mobilisation", args=[self.exercise_id])
 
 
 class VehicleAllocation(VersionedModel, ExerciseOwned):
@@ -241,7 +241,7 @@ class RosterEntry(ExerciseRecord):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("forces:roster_update", args=[self.pk])
+        return reverse("forces:roster", args=[self.exercise_id])
 
 
 def make_search_text(entry: RosterEntry) -> str:
@@ -310,4 +310,4 @@ class WeaponIssue(ExerciseRecord, IllustrativeModel):
             raise ValidationError({"returned_on": _("Ngày thu hồi phải sau ngày cấp.")})
 
     def get_absolute_url(self) -> str:
-        return reverse("forces:weapon_update", args=[self.pk])
+        return reverse("forces:weapons", args=[self.exercise_id])

@@ -257,6 +257,10 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
 API_PATHS: dict[str, str] = {
+    "forces.force": "/api/v1/exercises/{obj.exercise_id}/forces/{pk}",
+    "forces.forceallocation": "/api/v1/exercises/{obj.exercise_id}/force-allocations/{pk}",
+    "forces.rosterentry": "/api/v1/exercises/{obj.exercise_id}/roster/{pk}",
+    "forces.weaponissue": "/api/v1/exercises/{obj.exercise_id}/weapon-issues/{pk}",
     "organisations.area": "/api/v1/areas/{pk}",
     "organisations.agency": "/api/v1/agencies/{pk}",
     "organisations.unit": "/api/v1/units/{pk}",
@@ -382,6 +386,10 @@ def test_the_owner_sees_it(label: str, world: World, client_for: Callable[[Any],
 
 # label -> the UI's edit page; every kind of record people edit in the UI must be listed here.
 EDIT_URLS: dict[str, str] = {
+    "forces.force": "forces:force_update",
+    "forces.forceallocation": "forces:allocation_update",
+    "forces.rosterentry": "forces:roster_update",
+    "forces.weaponissue": "forces:weapon_update",
     "organisations.area": "organisations:area_update",
     "organisations.agency": "organisations:agency_update",
     "organisations.unit": "organisations:unit_update",
