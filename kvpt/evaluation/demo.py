@@ -110,7 +110,7 @@ def load_evaluation_demo(loader: Any, exercise: Any) -> None:
         )
     bchqs = Agency.objects.filter(code="388-BCHQS").first()
     company = Unit.objects.filter(code="388-DBDV-C1").first()
-    awards = [
+    awards: list[tuple[str, dict[str, Any]]] = [
         (
             "KT-01",
             {
