@@ -15,6 +15,7 @@ from kvpt.organisations.api import router as organisations_router
 from kvpt.preparation.api import router as preparation_router
 from kvpt.review.api import router as review_router
 from kvpt.reports.api import router as reports_router
+from kvpt.scenario.api import router as scenario_router
 
 api = NinjaAPI(
     title="kvpt API",
@@ -38,6 +39,7 @@ api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", structure_router)
 api.add_router("/exercises", committee_router)
 api.add_router("", preparation_router)
+api.add_router("", scenario_router)
 api.add_router("", evaluation_router)
 api.add_router("", review_router)
 api.add_router("", forces_router)

@@ -285,6 +285,11 @@ API_PATHS: dict[str, str] = {
     "review.directive": "/api/v1/exercises/{obj.exercise_id}/directives/{pk}",
     "review.correctiveaction": "/api/v1/exercises/{obj.exercise_id}/actions/{pk}",
     "preparation.task": "/api/v1/tasks/{pk}",
+    "scenario.situation": "/api/v1/exercises/{obj.exercise_id}/situations/{pk}",
+    "scenario.inject": "/api/v1/exercises/{obj.exercise_id}/injects/{pk}",
+    "scenario.conductclock": "/api/v1/exercises/{obj.exercise_id}/clock",
+    "scenario.conductlogentry": "/api/v1/exercises/{obj.exercise_id}/log/{pk}",
+    "scenario.safetyincident": "/api/v1/exercises/{obj.exercise_id}/incidents/{pk}",
 }
 
 LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
