@@ -232,12 +232,16 @@ class QuickDirectiveForm(forms.Form):
         if chairs:
             self.fields["given_by"].initial = chairs[0].pk
         agencies = _agencies(user, exercise)
+        people = _people(user, exercise)
         for i in range(1, self.ACTION_ROWS + 1):
             self.fields[f"action_{i}_title"] = forms.CharField(
                 label=_("Việc khắc phục %(n)s") % {"n": i}, required=False, max_length=400
             )
             self.fields[f"action_{i}_owner"] = forms.ModelChoiceField(
                 label=_("Cơ quan chủ trì"), queryset=agencies, required=False
+            )
+            self.fields[f"action_{i}_responsible"] = forms.ModelChoiceField(
+                label=_("Người chịu trách nhiệm"), queryset=people, required=False
             )
             self.fields[f"action_{i}_due"] = vn_date_field(_("Hạn"))
 
@@ -250,14 +254,15 @@ class QuickDirectiveForm(forms.Form):
                     {
                         "title": title,
                         "owner": self.cleaned_data.get(f"action_{i}_owner"),
+                        "responsible": self.cleaned_data.get(f"action_{i}_responsible"),
                         "due": self.cleaned_data.get(f"action_{i}_due"),
                     }
                 )
         return rows
 
-    def bound_action_rows(self) -> list[tuple[Any, Any, Any]]:
+    def bound_action_rows(self) -> list[list[Any]]:
         return [
-            (self[f"action_{i}_title"], self[f"action_{i}_owner"], self[f"action_{i}_due"])
+            [self[f"action_{i}_{name}"] for name in ("title", "owner", "responsible", "due")]
             for i in range(1, self.ACTION_ROWS + 1)
         ]
 

@@ -443,6 +443,7 @@ def conference_directive_add_view(request: HttpRequest, exercise_pk: int, pk: in
                         directive=directive,
                         title=row["title"],
                         owner=row["owner"],
+                        responsible=row["responsible"],
                         due=row["due"],
                         start=conference.held_on,
                         actor=user,
