@@ -219,6 +219,42 @@ def _incident(world: World) -> Any:
     )
 
 
+def _evaluation(world: World, kind: str) -> Any:
+    from django.utils import timezone
+
+    from kvpt.evaluation import models as ev
+
+    exercise = world.exercise
+    passed = ev.ScaleLevel.objects.get(scale__code="GKDK", code="DAT")
+    target = {"target_kind": "exercise", "target_id": exercise.pk, "target_label": exercise.name}
+    if kind in {"set", "criterion"}:
+        criteria_set = ev.CriteriaSet.objects.create(
+            exercise=exercise, code="BTC-THU", name="Thử", scale=passed.scale
+        )
+        if kind == "set":
+            return criteria_set
+        return ev.Criterion.objects.create(
+            exercise=exercise, criteria_set=criteria_set, code="TC-THU", text="Thử"
+        )
+    if kind == "evaluation":
+        return ev.Evaluation.objects.create(
+            exercise=exercise, evaluator=world.dave, level=passed, **target
+        )
+    if kind == "result":
+        return ev.OfficialResult.objects.create(
+            exercise=exercise, level=passed, decided_at=timezone.now(), **target
+        )
+    if kind == "grade":
+        return ev.ExerciseGrade.objects.create(exercise=exercise, level=passed)
+    return ev.Award.objects.create(
+        exercise=exercise,
+        code="KT-THU",
+        kind="bang_khen",
+        issuer_text="Thử",
+        recipient_unit=world.unit,
+    )
+
+
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
@@ -247,6 +283,12 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "review.observation": lambda w: _review(w, "observation"),
     "review.directive": lambda w: _review(w, "directive"),
     "review.correctiveaction": lambda w: _review(w, "action"),
+    "evaluation.criteriaset": lambda w: _evaluation(w, "set"),
+    "evaluation.criterion": lambda w: _evaluation(w, "criterion"),
+    "evaluation.evaluation": lambda w: _evaluation(w, "evaluation"),
+    "evaluation.officialresult": lambda w: _evaluation(w, "result"),
+    "evaluation.exercisegrade": lambda w: _evaluation(w, "grade"),
+    "evaluation.award": lambda w: _evaluation(w, "award"),
     "forces.force": lambda w: _forces(w, "force"),
     "forces.forceallocation": lambda w: _forces(w, "allocation"),
     "forces.vehicleallocation": lambda w: _forces(w, "vehicle"),
@@ -257,6 +299,9 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
 API_PATHS: dict[str, str] = {
+    "evaluation.criteriaset": "/api/v1/exercises/{obj.exercise_id}/criteria-sets/{pk}",
+    "evaluation.evaluation": "/api/v1/exercises/{obj.exercise_id}/evaluations/{pk}",
+    "evaluation.award": "/api/v1/exercises/{obj.exercise_id}/awards/{pk}",
     "forces.force": "/api/v1/exercises/{obj.exercise_id}/forces/{pk}",
     "forces.forceallocation": "/api/v1/exercises/{obj.exercise_id}/force-allocations/{pk}",
     "forces.rosterentry": "/api/v1/exercises/{obj.exercise_id}/roster/{pk}",
@@ -391,6 +436,9 @@ def test_the_owner_sees_it(label: str, world: World, client_for: Callable[[Any],
 
 # label -> the UI's edit page; every kind of record people edit in the UI must be listed here.
 EDIT_URLS: dict[str, str] = {
+    "evaluation.criteriaset": "evaluation:criteria_set_edit",
+    "evaluation.criterion": "evaluation:criterion_edit",
+    "evaluation.award": "evaluation:award_edit",
     "forces.force": "forces:force_update",
     "forces.forceallocation": "forces:allocation_update",
     "forces.rosterentry": "forces:roster_update",
@@ -421,6 +469,9 @@ EDIT_URLS: dict[str, str] = {
 }
 # label -> the edit page's URL arguments when they are not just the record's pk (nested pages).
 EDIT_ARGS: dict[str, Callable[[Any], list[Any]]] = {
+    "evaluation.criteriaset": lambda obj: [obj.exercise_id, obj.pk],
+    "evaluation.criterion": lambda obj: [obj.exercise_id, obj.pk],
+    "evaluation.award": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.document": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.work": lambda obj: [obj.exercise_id, obj.pk],
     "preparation.budgetline": lambda obj: [obj.exercise_id, obj.pk],
