@@ -340,6 +340,7 @@ def manage_command(args: argparse.Namespace) -> int:
 
 from kvpt.cli import bench as _bench  # noqa: E402, F401 - registers `kvpt bench`
 from kvpt.cli import notify as _notify  # noqa: E402, F401 - registers `kvpt notify`
+from kvpt.cli import report as _report  # noqa: E402, F401 - registers `kvpt report`, `kvpt export`
 
 # --- entry point --------------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ from kvpt.reports.build import build_summary
 from kvpt.reports.data import collect_summary
 from kvpt.reports.tests.helpers import headers_and_footers, save_artifact, sections_of
 
+# The marker makes pytest-django set up the test database even when only these tests run.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def summary(demo_module: Any, django_db_blocker: Any) -> bytes:
