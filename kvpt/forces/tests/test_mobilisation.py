@@ -268,3 +268,14 @@ def test_api_scope(world: World, api_client_for: Clients) -> None:
     )
     assert response.status_code == 403
     assert bob.delete(path).status_code == 403
+
+
+def test_a_unit_above_the_readers_clearance_is_neither_listed_nor_counted(
+    world: World, client_for: Clients
+) -> None:
+    allocate(world, world.secret_unit, [], actual=30)
+    allocate(world, world.unit, [], actual=10)
+    assert mobilisation(world.alice, world.exercise.pk).total.actual == 10
+    assert mobilisation(world.dave, world.exercise.pk).total.actual == 40
+    body = client_for(world.alice).get(_page(world)).content.decode()
+    assert world.secret_unit.name not in body
