@@ -220,6 +220,14 @@ def test_the_tracker_query_count_does_not_grow_with_rows(
     helpers.action(world, directive=directive)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(conference.get_absolute_url())
+    overview = reverse("review:overview", args=[world.exercise.pk])
+    with django_assert_max_num_queries(40) as before:
+        client.get(overview)
+    for _i in range(4):
+        helpers.action(world, directive=helpers.directive(world, conference=conference))
+        helpers.observation(world, conference=conference)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(overview)
 
 
 def test_the_tracker_filters_and_lists_overdue_first(
@@ -261,3 +269,70 @@ def test_my_actions_and_notifications(world: World, client_for: Callable[[Any], 
         .status_code
         == 404
     )
+
+
+def test_the_edit_pages_save_and_refuse_a_stale_version(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    conference = helpers.conference(world, chairs=[world.person])
+    client = client_for(world.alice)
+    data = {
+        "code": conference.code,
+        "title": "Hội nghị đã sửa",
+        "held_on": "31/08/2023",
+        "place": "Hội trường",
+        "chairs": [world.person.pk],
+        "agenda": "Một\nHai",
+        "classification": 0,
+        "version": 1,
+    }
+    saved = client.post(_url("conference_edit", conference), data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    conference.refresh_from_db()
+    assert (conference.title, conference.agenda) == ("Hội nghị đã sửa", ["Một", "Hai"])
+    stale = client.post(_url("conference_edit", conference), {**data, "title": "Cũ"})
+    assert stale.status_code == 409
+    obs = helpers.observation(world)
+    saved = client.post(
+        _url("observation_edit", obs),
+        {
+            "code": "",
+            "kind": "strength",
+            "area": "works",
+            "observation": "Công trình bảo đảm chất lượng",
+            "tags": "công trình, hầm",
+            "classification": 0,
+            "version": 1,
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    obs.refresh_from_db()
+    assert (obs.code, obs.kind, obs.tags) == ("NX-01", "strength", ["công trình", "hầm"])
+    action = helpers.action(world)
+    saved = client.post(
+        _url("action_edit", action),
+        {
+            "code": action.code,
+            "title": "Việc đã sửa",
+            "owner": world.agency.pk,
+            "due": "15/10/2023",
+            "classification": 0,
+            "version": 1,
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    action.refresh_from_db()
+    assert action.due == dt.date(2023, 10, 15)
+
+
+def test_history_records_the_actor_of_an_api_call(
+    world: World, api_client_for: Callable[[Any], Client]
+) -> None:
+    obs = helpers.observation(world)
+    response = api_client_for(world.erin).patch(
+        f"/api/v1/exercises/{world.exercise.pk}/observations/{obs.pk}",
+        {"version": 1, "conclusion": "Kết luận mới"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert obs.history.latest().history_user == world.erin
