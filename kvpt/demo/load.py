@@ -326,7 +326,31 @@ def load_exercise_stage(stdout: TextIO | None = None, *, loader: DemoLoader | No
     _load_preparation(loader, exercise, xd, committees, agencies, people)
     _load_transitions(exercise, xd)
     _load_document_files(exercise, xd)
+    _load_other_apps(loader, exercise)
     _load_successor_exercise(exercise, xd)
+
+
+# Each domain app brings its own part of the seed's exercise (forces, scenario, evaluation, review).
+OTHER_APP_STAGES = (
+    "kvpt.forces.demo.load_forces_demo",
+    "kvpt.scenario.demo.load_scenario_demo",
+    "kvpt.evaluation.demo.load_evaluation_demo",
+    "kvpt.review.demo.load_review_demo",
+)
+
+
+def _load_other_apps(loader: DemoLoader, exercise: Any) -> None:
+    from importlib import import_module
+
+    for dotted in OTHER_APP_STAGES:
+        module_name, function_name = dotted.rsplit(".", 1)
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # that app does not bring demo data (yet)
+        getattr(module, function_name)(loader, exercise)
 
 
 def _load_successor_exercise(source: Any, xd: Any) -> None:
