@@ -279,3 +279,24 @@ def test_a_unit_above_the_readers_clearance_is_neither_listed_nor_counted(
     assert mobilisation(world.dave, world.exercise.pk).total.actual == 40
     body = client_for(world.alice).get(_page(world)).content.decode()
     assert world.secret_unit.name not in body
+
+
+def test_the_api_lists_stay_flat_in_queries(world: World, api_client_for: Clients) -> None:
+    client = api_client_for(world.alice)
+    f = force(world, "LL")
+    allocate(world, world.unit, [f], planned=1, actual=1)
+    urls = [_api(world) + "/force-allocations", _api(world) + "/mobilisation"]
+    counts = []
+    client.get(urls[0])  # the token's first use is recorded once
+    for url in urls:
+        with CaptureQueriesContext(connection) as small:
+            assert client.get(url).status_code == 200
+        counts.append(len(small.captured_queries))
+    for i in range(12):
+        a = allocate(world, unit(world, f"Q{i}", f"Q {i}"), [f], planned=5, actual=5)
+        VehicleAllocation.objects.create(allocation=a, kind="ô tô", actual=1)
+    for url, before in zip(urls, counts, strict=True):
+        with CaptureQueriesContext(connection) as large:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert len(large.captured_queries) == before, url

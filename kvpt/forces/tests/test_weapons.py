@@ -158,3 +158,23 @@ def test_the_api_reports_accountability_and_refuses_a_stale_return(
         content_type="application/json",
     )
     assert denied.status_code == 403
+
+
+def test_the_hook_reads_the_scenario_apps_incidents_when_it_is_there(world: World) -> None:
+    from django.apps import apps
+
+    status = safety.incident_status(world.exercise.pk)
+    if not apps.is_installed("kvpt.scenario"):
+        assert status.recorded is False
+        return
+    incident = apps.get_model("scenario", "SafetyIncident")
+    assert status.recorded is True
+    assert status.harmful == []
+    incident._default_manager.create(
+        exercise=world.exercise, category="property", description="Hỏng hàng rào"
+    )
+    assert safety.incident_status(world.exercise.pk).harmful == []
+    incident._default_manager.create(
+        exercise=world.exercise, category="people", injured_count=1, description="Trật chân"
+    )
+    assert len(safety.incident_status(world.exercise.pk).harmful) == 1
