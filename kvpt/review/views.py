@@ -19,6 +19,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -167,11 +168,17 @@ def _delete_page(
     )
 
 
-def _decorate_actions(actions: Any, today: Any) -> list[Any]:
+def _decorate_actions(actions: Any, today: Any, user: Any = None) -> list[Any]:
+    """Badges and the overdue flag; with `user`, whether they may approve a pending closure."""
     rows = list(actions)
     for row in rows:
         row.status_badge = STATUS_BADGES.get(row.status, "")
         row.is_overdue = row.is_overdue_on(today)
+        row.can_approve = (
+            user is not None
+            and row.status == ActionStatus.DONE_PENDING_APPROVAL
+            and user.has_perm(services.APPROVE_ACTION, row)
+        )
     return rows
 
 
@@ -732,7 +739,12 @@ def action_move_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpRes
                 _("Việc khắc phục %(code)s: %(status)s.")
                 % {"code": moved.code, "status": moved.get_status_display()},
             )
-    return redirect(request.POST.get("next") or action.get_absolute_url())
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = action.get_absolute_url()
+    return redirect(target)
 
 
 @login_required
@@ -805,7 +817,7 @@ def _tracker(request: HttpRequest, *, mine: bool) -> HttpResponse:
         q=request.GET.get("q", "").strip(),
     )
     page = paginate(request, selectors.action_tracker(user, filters, mine=mine, today=today))
-    rows = _decorate_actions(page, today)
+    rows = _decorate_actions(page, today, user)
     log_classified_reads(user, rows)
     visible = selectors.action_list(user)
     if mine:

@@ -336,3 +336,24 @@ def test_history_records_the_actor_of_an_api_call(
     )
     assert response.status_code == 200
     assert obs.history.latest().history_user == world.erin
+
+
+def test_the_directing_side_approves_from_the_tracker_and_next_stays_on_site(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    owner = helpers.owner(world)
+    action = helpers.action(world, responsible=owner.person)
+    services.action_transition(
+        action=action, to_status="done_pending_approval", note="Xong", actor=owner
+    )
+    assert b"approve-" not in client_for(owner).get(reverse("review:tracker")).content
+    client = client_for(world.alice)
+    page = client.get(reverse("review:tracker"))
+    assert f'data-testid="approve-{action.code}"'.encode() in page.content
+    response = client.post(
+        _url("action_move", action),
+        {"to": "closed", "version": 2, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == action.get_absolute_url()
+    action.refresh_from_db()
+    assert action.status == "closed"
