@@ -163,25 +163,6 @@ def _forces(world: World, kind: str) -> Any:
     return made[kind]()
 
 
-def _review(world: World, kind: str) -> Any:
-    import datetime as dt
-
-    from kvpt.review import models as review
-
-    exercise = world.exercise
-    if kind == "conference":
-        return review.Conference.objects.create(
-            exercise=exercise, code="HN-THU", title="Hội nghị thử", held_on=dt.date(2023, 8, 31)
-        )
-    if kind == "observation":
-        return review.Observation.objects.create(
-            exercise=exercise, code="NX-THU", kind="shortcoming", area="other", observation="Thử"
-        )
-    if kind == "directive":
-        return review.Directive.objects.create(exercise=exercise, code="CD-THU", text="Thử")
-    return review.CorrectiveAction.objects.create(exercise=exercise, code="KP-THU", title="Thử")
-
-
 def _situation(world: World) -> Any:
     from kvpt.scenario.models import Situation, SituationKind
 
