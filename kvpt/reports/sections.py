@@ -696,7 +696,7 @@ def section_follow_up(data: SummaryData) -> list[Block]:
     awards = (data.extras.get("evaluation") or {}).get("awards") or []
     for award in awards:
         issuer = f" của {award.issuer_name}" if award.issuer_name else ""
-        reason = f": {award.reason}" if award.reason else ""
+        reason = f": {award.reason.rstrip('.')}" if award.reason else ""
         blocks.append(Bullet(f"{award}{issuer}{reason}{mark(award)}."))
     if not awards:
         blocks.append(no_data("về khen thưởng"))

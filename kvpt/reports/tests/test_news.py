@@ -30,6 +30,8 @@ def _add_conference(exercise: Any) -> None:
     from kvpt.organisations.models import Person
     from kvpt.review.models import Conference, Directive
 
+    if Conference.objects.filter(exercise=exercise).exists():
+        return  # the demo has it (kvpt/review/demo.py)
     Conference.objects.create(
         exercise=exercise,
         code="HN-01",

@@ -8,6 +8,7 @@ import subprocess
 from typing import Any
 
 import pytest
+from django.apps import apps
 from docx import Document
 
 from kvpt.core.models import AccessLog
@@ -29,6 +30,8 @@ def summary(demo_module: Any, django_db_blocker: Any) -> bytes:
 
 def test_the_summary_holds_the_seeds_figures_in_the_right_sections(summary: bytes) -> None:
     sections = sections_of(summary)
+    save_artifact("report-summary-DT-KVPT-2023.docx", summary)
+    save_artifact("report-summary-DT-KVPT-2023.txt", "\n\n".join(sections.values()).encode())
     assert list(sections) == ["head", "I", "II", "III", "IV", "V", "VI"]
     head = sections["head"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head
@@ -67,7 +70,14 @@ def test_the_summary_holds_the_seeds_figures_in_the_right_sections(summary: byte
     assert "56 người; 1 trung đội" in results
     assert "Trí Nang" in results
 
+    if apps.is_installed("kvpt.evaluation"):
+        assert "đánh giá xếp loại: Đạt mục đích, yêu cầu" in sections["IV"]
     follow_up = sections["VI"]
+    if apps.is_installed("kvpt.review"):
+        # The conference's directives (31/8/2023) with their actions, owners and due dates.
+        assert "bàn giao công trình sở chỉ huy diễn tập, hầm hào cho BCHQS huyện" in follow_up
+        assert "Tổ chức thanh quyết toán, chi trả đầy đủ, kịp thời kinh phí" in follow_up
+        assert "Trần Thị Mai | 31/10/2023" in follow_up
     # The conference's directives the data supports: hand the works over, settle the accounts.
     assert "Bàn giao 9 công trình diễn tập còn lại cho cơ quan quản lý" in follow_up
     assert "Hoàn thành thanh quyết toán, chi trả kinh phí còn lại" in follow_up
