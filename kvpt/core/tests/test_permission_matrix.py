@@ -236,6 +236,18 @@ def _evaluation(world: World, kind: str) -> Any:
     )
 
 
+def _report(world: World, kind: str) -> Any:
+    from kvpt.reports.models import GeneratedReport, ReportTemplate
+
+    if kind == "template":
+        return ReportTemplate.objects.create(
+            area=world.district, name="Mẫu", file="t.docx", filename="t.docx", sha256="0" * 64
+        )
+    return GeneratedReport.objects.create(
+        exercise=world.exercise, kind="summary", format="docx", status="done"
+    )
+
+
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
@@ -276,6 +288,8 @@ FACTORIES: dict[str, Callable[[World], Any]] = {
     "forces.equipmentallocation": lambda w: _forces(w, "equipment"),
     "forces.rosterentry": lambda w: _forces(w, "roster"),
     "forces.weaponissue": lambda w: _forces(w, "weapon"),
+    "reports.reporttemplate": lambda w: _report(w, "template"),
+    "reports.generatedreport": lambda w: _report(w, "report"),
 }
 
 # label -> the API's detail path; only these endpoints are part of the contract checked here.
@@ -316,6 +330,7 @@ API_PATHS: dict[str, str] = {
     "scenario.conductclock": "/api/v1/exercises/{obj.exercise_id}/clock",
     "scenario.conductlogentry": "/api/v1/exercises/{obj.exercise_id}/log/{pk}",
     "scenario.safetyincident": "/api/v1/exercises/{obj.exercise_id}/incidents/{pk}",
+    "reports.generatedreport": "/api/v1/exercises/{obj.exercise_id}/reports/{pk}",
 }
 
 LABELS = sorted(set(_REGISTRY) | set(API_PATHS))
