@@ -357,3 +357,22 @@ def test_the_directing_side_approves_from_the_tracker_and_next_stays_on_site(
     assert response["Location"] == action.get_absolute_url()
     action.refresh_from_db()
     assert action.status == "closed"
+
+
+def test_the_notifications_badge_counts_unread(world: World) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    owner = helpers.owner(world)
+    services.notify_assigned(helpers.action(world, responsible=owner.person))
+    request = RequestFactory().get("/")
+    request.user = owner
+    html = Template("{% load review_tags %}{% notifications_badge %}").render(
+        Context({"request": request})
+    )
+    assert 'data-testid="unread-badge">1<' in html
+    request.user = world.bob
+    html = Template("{% load review_tags %}{% notifications_badge %}").render(
+        Context({"request": request})
+    )
+    assert "unread-badge" not in html
