@@ -45,6 +45,13 @@ SITUATIONS = (
 )
 
 
+DEMO_KINDS = (
+    ("martial_law", "Thiết quân luật", 10),
+    ("riot", "Gây rối, bạo loạn", 40),
+    ("border_intrusion", "Xâm nhập biên giới", 50),
+)
+
+
 def _at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(
         dt.datetime(2023, 8, day, hour, minute), timezone.get_current_timezone()
@@ -206,7 +213,11 @@ def load_scenario_demo(loader: Any, exercise: Any) -> None:
         SituationKind,
     )
 
-    kinds = {k.code: k for k in SituationKind.objects.all()}
+    # The catalogue is seeded by a data migration; a flushed test database has lost it.
+    kinds = {
+        code: loader.upsert(SituationKind, {"code": code}, {"name": name, "order": order})
+        for code, name, order in DEMO_KINDS
+    }
     phases = {p.order: p for p in Phase.objects.filter(exercise=exercise)}
     agencies = {a.code: a for a in Agency.objects.all()}
     situations = {}

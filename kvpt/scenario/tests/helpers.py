@@ -14,6 +14,13 @@ from kvpt.core.testing.world import World
 from kvpt.scenario.models import Inject, Situation, SituationKind
 
 
+def riot() -> SituationKind:
+    """The catalogue's riot kind (re-made if a flushed test database lost the seeded rows)."""
+    return SituationKind.objects.get_or_create(
+        code="riot", defaults={"name": "Gây rối, bạo loạn", "order": 40}
+    )[0]
+
+
 def director(world: World, username: str = "daodien", **kwargs: Any) -> Any:
     user = UserFactory.create(username=username, **kwargs)
     grant(user, Role.DIRECTOR, exercise=world.exercise)
@@ -25,7 +32,7 @@ def situation(world: World, code: str = "A2", **kwargs: Any) -> Situation:
         "exercise": world.exercise,
         "code": code,
         "title": "Gây rối an ninh trật tự",
-        "kind": SituationKind.objects.get(code="riot"),
+        "kind": riot(),
     }
     values.update(kwargs)
     return Situation.objects.create(**values)

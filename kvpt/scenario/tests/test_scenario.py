@@ -25,7 +25,7 @@ from kvpt.scenario.models import (
     SituationKind,
 )
 from kvpt.scenario.scenario_time import parse_scenario_time
-from kvpt.scenario.tests.helpers import director, inject, situation
+from kvpt.scenario.tests.helpers import director, inject, riot, situation
 
 pytestmark = pytest.mark.django_db
 
@@ -72,21 +72,27 @@ def test_injects_sort_in_story_order_whatever_the_real_schedule(world: World) ->
 
 
 def test_the_kinds_catalogue_is_data_and_a2_is_not_a_kind() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    # Run the data migration's seed again (a flushed test database may have lost its rows).
+    importlib.import_module("kvpt.scenario.migrations.0002_situation_kinds").seed(apps, None)
     codes = set(SituationKind.objects.values_list("code", flat=True))
     assert {"martial_law", "riot", "border_intrusion", "natural_disaster"} <= codes
     assert "A2" not in codes
 
 
 def test_an_editor_adds_a_situation_with_a_code_of_her_choice(world: World) -> None:
-    riot = SituationKind.objects.get(code="riot")
+    kind = riot()
     made = services.situation_create(
-        exercise=world.exercise, code="A2", title="Gây rối", kind=riot, actor=world.alice
+        exercise=world.exercise, code="A2", title="Gây rối", kind=kind, actor=world.alice
     )
     assert made.code == "A2"
     assert made.history.first().history_user == world.alice
     with pytest.raises(ValidationError) as exc:
         services.situation_create(
-            exercise=world.exercise, code="a2", title="Trùng", kind=riot, actor=world.alice
+            exercise=world.exercise, code="a2", title="Trùng", kind=kind, actor=world.alice
         )
     assert "code" in exc.value.message_dict
 
@@ -97,7 +103,7 @@ def test_an_observer_may_not_add_a_situation(world: World) -> None:
             exercise=world.exercise,
             code="A2",
             title="Gây rối",
-            kind=SituationKind.objects.get(code="riot"),
+            kind=riot(),
             actor=world.bob,
         )
 
@@ -108,7 +114,7 @@ def test_a_situation_is_never_marked_below_its_exercise(world: World) -> None:
             exercise=world.secret_exercise,
             code="A2",
             title="Gây rối",
-            kind=SituationKind.objects.get(code="riot"),
+            kind=riot(),
             classification=Classification.UNCLASSIFIED,
             actor=world.alice,
         )
