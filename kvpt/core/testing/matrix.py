@@ -395,7 +395,8 @@ def markers(objects: dict[str, Any]) -> set[str]:
     """Texts that identify alice's objects: an outsider's page must contain none of them."""
     found: set[str] = set()
     for label, obj in objects.items():
-        if label in {"accounts.apitoken"}:
+        # Tokens; and the rating scales, a catalogue every signed-in user reads.
+        if label in {"accounts.apitoken", "evaluation.ratingscale", "evaluation.scalelevel"}:
             continue
         for attr in ("code", "name", "title", "full_name", "username"):
             value = getattr(obj, attr, None)
