@@ -170,7 +170,7 @@ def _situation(world: World) -> Any:
         exercise=world.exercise,
         code="A2-THU",
         title="Tình huống thử",
-        kind=SituationKind.objects.get(code="riot"),
+        kind=SituationKind.objects.get_or_create(code="riot", defaults={"name": "Gây rối"})[0],
     )
 
 
@@ -247,42 +247,6 @@ def _report(world: World, kind: str) -> Any:
         exercise=world.exercise, kind="summary", format="docx", status="done"
     )
 
-
-def _situation(world: World) -> Any:
-    from kvpt.scenario.models import Situation, SituationKind
-
-    return Situation.objects.create(
-        exercise=world.exercise,
-        code="A2-THU",
-        title="Tình huống thử",
-        kind=SituationKind.objects.get_or_create(code="riot", defaults={"name": "Gây rối"})[0],
-    )
-
-
-def _inject(world: World) -> Any:
-    from kvpt.scenario.models import Inject
-
-    return Inject.objects.create(exercise=world.exercise, serial=901, content="Sự kiện thử")
-
-
-def _conduct_clock(world: World) -> Any:
-    from kvpt.scenario.models import ConductClock
-
-    return ConductClock.objects.create(exercise=world.exercise)
-
-
-def _log_entry(world: World) -> Any:
-    from kvpt.scenario.models import ConductLogEntry
-
-    return ConductLogEntry.objects.create(exercise=world.exercise, text="Ghi chép thử")
-
-
-def _incident(world: World) -> Any:
-    from kvpt.scenario.models import SafetyIncident
-
-    return SafetyIncident.objects.create(
-        exercise=world.exercise, category="property", description="Sự cố thử"
-    )
 
 
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
