@@ -254,14 +254,13 @@ def page_endpoints() -> tuple[list[Endpoint], list[Skipped]]:
 def _param_words(route: str) -> list[str]:
     """For each parameter, the word that names its model: its own name, or the segment before it."""
     words = []
-    segments = route.strip("/").split("/")
     previous = ""
-    for segment in segments:
-        match = PARAM.fullmatch(segment)
-        if match:
+    for segment in route.strip("/").split("/"):
+        found = list(PARAM.finditer(segment))
+        for match in found:
             name = match.group("name")
             words.append(name if name not in {"pk", "id"} else previous)
-        else:
+        if not found:
             previous = segment
     return words
 
