@@ -13,8 +13,9 @@ export HOST PORT
 
 # Debian packages: what the app needs to run, and what the tests need on top (a real browser,
 # PDF tools). Later features add theirs here, e.g. libreoffice-writer-nogui for PDF reports.
+# postgresql: the fault tests start a throwaway cluster of their own (initdb, pg_ctl) in every pass.
 RUNTIME_DEBS := fonts-liberation2 gettext libreoffice-writer-nogui
-TEST_DEBS := $(RUNTIME_DEBS) chromium poppler-utils
+TEST_DEBS := $(RUNTIME_DEBS) chromium poppler-utils postgresql
 
 # Expanded late (after bootstrap-uv ran): uv on PATH, or the one pip just installed.
 UV = $(or $(shell command -v uv 2>/dev/null),python3 -m uv)
