@@ -41,7 +41,11 @@ KEY_PAGES: dict[str, tuple[str, ...]] = {
         r"^forces:mobilisation$",
         r"^forces:\w*(table|allocation_list)\w*$",
     ),
-    "MSEL timeline": (r"^scenario:\w*(timeline|msel)\w*$", r"^scenario:inject_list$"),
+    "MSEL timeline": (
+        r"^scenario:msel_timeline$",
+        r"^scenario:\w*(timeline|msel)\w*$",
+        r"^scenario:inject_list$",
+    ),
     "action tracker": (r"^review:\w*action\w*(tracker|list)\w*$", r"^review:tracker$"),
     "lessons search": (r"^review:\w*lesson\w*(search|list)?\w*$", r"^review:\w*search\w*$"),
 }
