@@ -262,6 +262,7 @@ def _tally(t: Any) -> dict[str, Any]:
         "size_only": t.size_only,
         "vehicles": t.vehicles,
         "vehicle_total": t.vehicle_total,
+        "equipment": t.equipment,
     }
 
 

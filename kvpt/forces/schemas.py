@@ -137,6 +137,7 @@ class TallyOut(Schema):
     size_only: list[str] = Field(..., description="Đơn vị chỉ biết quy mô, không tính vào tỷ lệ.")
     vehicles: dict[str, int]
     vehicle_total: int
+    equipment: dict[str, int]
 
 
 class UnitLineOut(Schema):

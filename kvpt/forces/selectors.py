@@ -128,6 +128,7 @@ class UnitLine:
     rate: int | None
     text: str
     vehicles: dict[str, int]
+    equipment: dict[str, int] = field(default_factory=dict)
     roster_count: int = 0
     attended_count: int = 0
 
@@ -146,6 +147,7 @@ class Tally:
     units: int = 0
     size_only: list[str] = field(default_factory=list)  # "1 trung đội (Trí Nang)"
     vehicles: dict[str, int] = field(default_factory=dict)
+    equipment: dict[str, int] = field(default_factory=dict)
 
     @property
     def rate(self) -> int | None:
@@ -176,6 +178,12 @@ class Tally:
             self.size_only.append(f"{line.size_label or '?'} ({line.unit_name})")
         for kind, n in line.vehicles.items():
             self.vehicles[kind] = self.vehicles.get(kind, 0) + n
+        for item, n in line.equipment.items():
+            self.equipment[item] = self.equipment.get(item, 0) + n
+
+    @property
+    def equipment_text(self) -> str:
+        return ", ".join(f"{n} {item}" for item, n in sorted(self.equipment.items())) or "—"
 
 
 @dataclass
@@ -200,13 +208,14 @@ class Mobilisation:
 
 
 def mobilisation(user: Any, exercise_id: int) -> Mobilisation:
-    """Per unit, per force and in total; 4 queries whatever the number of rows."""
+    """Per unit, per force and in total; 6 queries whatever the number of rows."""
     allocations = list(
         allocation_list(user)
         .filter(exercise_id=exercise_id)
         .prefetch_related(
             Prefetch("forces", queryset=Force.objects.order_by("order", "code")),
             Prefetch("vehicles", queryset=VehicleAllocation.objects.order_by("kind")),
+            Prefetch("equipment", queryset=EquipmentAllocation.objects.order_by("item")),
         )
         .order_by("unit__name", "pk")
     )
@@ -233,6 +242,7 @@ def mobilisation(user: Any, exercise_id: int) -> Mobilisation:
                 rate=percent(actual or 0, planned) if planned is not None else None,
                 text=strength_text(planned, actual, size),
                 vehicles=vehicles,
+                equipment={e.item: e.quantity for e in allocation.equipment.all()},
                 roster_count=on_roster,
                 attended_count=present,
             )

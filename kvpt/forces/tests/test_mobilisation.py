@@ -300,3 +300,26 @@ def test_the_api_lists_stay_flat_in_queries(world: World, api_client_for: Client
             response = client.get(url)
         assert response.status_code == 200
         assert len(large.captured_queries) == before, url
+
+
+def test_a_unit_commander_reports_through_the_api(world: World, api_client_for: Clients) -> None:
+    commander = _commander(world)
+    allocation = allocate(world, world.unit, [], planned=110)
+    allocation.equipment.create(item="Máy thông tin", quantity=2)
+    client = api_client_for(commander)
+    path = _api(world) + f"/force-allocations/{allocation.pk}"
+    ok = client.patch(
+        path,
+        {"version": allocation.version, "actual_personnel": 110},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["strength_text"] == "110/110 - 100 %"
+    refused = client.patch(
+        path,
+        {"version": ok.json()["version"], "planned_personnel": 200},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    summary = client.get(_api(world) + "/mobilisation").json()
+    assert summary["total"]["equipment"] == {"Máy thông tin": 2}
