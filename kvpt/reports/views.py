@@ -229,6 +229,8 @@ def templates_view(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     status = 200
     if request.method == "POST":
+        if not owners:
+            raise PermissionDenied(_("Bạn không quản trị cơ quan, địa bàn nào để tải lên mẫu."))
         chosen = {value: obj for value, _label, obj in owners}.get(request.POST.get("owner", ""))
         upload = request.FILES.get("file")
         if chosen is None:

@@ -255,3 +255,15 @@ def test_the_charts_page_draws_svg_and_says_when_there_is_no_data(
     body = page.content.decode()
     assert body.count("<svg") == 4
     assert "print.css" in body
+
+
+def test_pages_print_on_a4_without_the_navigation() -> None:
+    from django.contrib.staticfiles import finders
+
+    for name in ("kvpt/app.css", "reports/print.css"):
+        path = finders.find(name)
+        assert path, name
+        css = open(path, encoding="utf-8").read()
+        block = css[css.index("@media print") :]
+        assert "size: A4" in block, name
+        assert ".topbar" in block and "display: none" in block, name

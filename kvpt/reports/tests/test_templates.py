@@ -92,6 +92,8 @@ def test_only_a_directory_admin_of_the_owner_uploads(world: Any, client_for: Any
     assert response.status_code == 422
     assert not ReportTemplate.objects.exists()
     assert client_for(world.bob).get(reverse("reports:templates")).status_code == 200
+    refused = _upload(client_for(world.bob), f"area:{world.district.pk}", sample_template())
+    assert refused.status_code == 403
 
 
 def test_the_areas_template_makes_the_docx_and_reaches_the_pdf(
