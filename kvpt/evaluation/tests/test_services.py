@@ -239,3 +239,47 @@ def test_awards_name_exactly_one_recipient(world):
             actor=world.dave,
         )
     assert Award.objects.count() == 1
+
+
+def test_a_situation_unit_or_person_can_be_the_target(world):
+    from kvpt.scenario.models import Situation, SituationKind
+
+    kind = SituationKind.objects.first() or SituationKind.objects.create(code="riot", name="x")
+    situation = Situation.objects.create(
+        exercise=world.exercise, code="A2", title="Gây rối, bạo loạn", kind=kind
+    )
+    for target_kind, target_id in (
+        ("situation", situation.pk),
+        ("unit", world.unit.pk),
+        ("person", world.person.pk),
+    ):
+        rating = services.evaluation_create(
+            exercise=world.exercise,
+            level=level("HTNV", "HTT"),
+            target_kind=target_kind,
+            target_id=target_id,
+            actor=world.dave,
+        )
+        assert rating.target_label
+    other = Situation.objects.create(
+        exercise=world.sibling_exercise, code="A2", title="Khác", kind=kind
+    )
+    with pytest.raises(ValidationError):
+        services.evaluation_create(
+            exercise=world.exercise,
+            level=level("HTNV", "HT"),
+            target_kind="situation",
+            target_id=other.pk,
+            actor=world.dave,
+        )
+
+
+def test_a_closed_exercise_takes_no_more_ratings(world):
+    from kvpt.core.services import ExerciseClosedError
+    from kvpt.exercises.models import Exercise
+
+    Exercise.objects.filter(pk=world.exercise.pk).update(status="closed")
+    with pytest.raises(ExerciseClosedError):
+        services.evaluation_create(
+            exercise=world.exercise, level=level("MDYC", "DAT"), actor=world.dave
+        )
