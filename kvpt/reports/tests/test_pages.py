@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -263,7 +264,8 @@ def test_pages_print_on_a4_without_the_navigation() -> None:
     for name in ("kvpt/app.css", "reports/print.css"):
         path = finders.find(name)
         assert path, name
-        css = open(path, encoding="utf-8").read()
+        css = Path(str(path)).read_text(encoding="utf-8")
         block = css[css.index("@media print") :]
         assert "size: A4" in block, name
-        assert ".topbar" in block and "display: none" in block, name
+        assert ".topbar" in block, name
+        assert "display: none" in block, name
