@@ -120,13 +120,17 @@ def mobilisation_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
     summary = selectors.mobilisation(user, exercise.pk)
+    can_manage = _can(user, PERM, exercise)
+    for line in summary.units:
+        # Editors change every row; a unit commander reports for their own unit only.
+        line.can_report = can_manage or user.has_perm(REPORT_PERM, line.allocation)  # type: ignore[attr-defined]
     return render_page(
         request,
         "forces/mobilisation.html",
         {
             "exercise": exercise,
             "m": summary,
-            "can_manage": _can(user, PERM, exercise),
+            "can_manage": can_manage,
             "page_classification": exercise.classification,
             "breadcrumbs": _crumbs(exercise, (_("Lực lượng huy động"), None)),
         },
