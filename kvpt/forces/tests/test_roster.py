@@ -273,3 +273,10 @@ def test_the_roster_page_searches_without_accents_and_stays_flat_in_queries(
     assert "Đặng Thị Hồng" in response.content.decode()
     assert "Thêm 1" not in response.content.decode()
     assert ForceAllocation.objects.count() == 0
+
+
+def test_a_roster_typed_in_a_legacy_encoding_is_refused(world: World) -> None:
+    data = xlsx([HEADER, [world.unit.code, "", "NguyÔn V¨n Hïng", "Binh nhÊt", "", "", ""]])
+    result = _import(world, data, dry_run=False)
+    assert "TCVN3" in result.errors.items[0].message
+    assert RosterEntry.objects.count() == 0
