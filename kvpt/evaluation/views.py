@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,7 +101,7 @@ def _require(user: Any, perm: str, obj: Any, message: str) -> None:
 
 
 def target_choices(user: Any, exercise: Any) -> list[tuple[str, str]]:
-    """What the quick form can rate: the exercise, its phases, its situations (when present)."""
+    """What the quick form can rate: the exercise, its phases, situations and mobilised units."""
     from kvpt.exercises.selectors import phase_list
 
     choices = [(f"exercise:{exercise.pk}", f"{_('Cuộc diễn tập')}: {exercise.name}")]
@@ -112,6 +113,16 @@ def target_choices(user: Any, exercise: Any) -> list[tuple[str, str]]:
         for situation in situation_list(user).filter(exercise=exercise):
             label = f"{getattr(situation, 'code', '')} {getattr(situation, 'title', situation)}"
             choices.append((f"situation:{situation.pk}", f"{_('Tình huống')} {label}"))
+    # The units the exercise mobilised (its force allocations), when the forces app is there.
+    try:
+        allocation = apps.get_model("forces", "ForceAllocation")
+    except LookupError:
+        return choices
+    from kvpt.organisations.selectors import unit_list
+
+    allocated = allocation._default_manager.filter(exercise=exercise).values("unit_id")
+    for unit in unit_list(user).filter(pk__in=allocated).order_by("name"):
+        choices.append((f"unit:{unit.pk}", f"{_('Đơn vị')} {unit.name}"))
     return choices
 
 

@@ -204,3 +204,17 @@ def test_the_page_query_count_does_not_grow_with_rows(
     large = count()
     print("queries", small, large)
     assert large <= small + 2
+
+
+def test_the_quick_form_offers_phases_and_mobilised_units(world, client_for):
+    from kvpt.exercises.models import Phase
+    from kvpt.forces.models import ForceAllocation
+
+    criteria(world)
+    phase = Phase.objects.create(exercise=world.exercise, order=1, name="Chuyển trạng thái")
+    ForceAllocation.objects.create(exercise=world.exercise, unit=world.unit)
+    response = client_for(world.dave).get(_url(world) + f"?target=phase:{phase.pk}")
+    targets = dict(response.context["targets"])
+    assert f"phase:{phase.pk}" in targets
+    assert f"unit:{world.unit.pk}" in targets
+    assert response.context["target"] == f"phase:{phase.pk}"
