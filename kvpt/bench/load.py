@@ -236,7 +236,7 @@ def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen[by
         )
 
 
-def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 240) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
