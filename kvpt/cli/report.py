@@ -15,24 +15,10 @@ from typing import Any
 from kvpt.cli.main import arg, fail, setup_django, subcommand
 
 
-def system_reader() -> Any:
-    """An unsaved superuser whose scope is set up front: it sees everything and logs nothing."""
-    from kvpt.accounts.models import User
-    from kvpt.core.models import Classification
-    from kvpt.core.scope import Scope
-
-    reader = User(username="kvpt-cli", is_superuser=True, is_active=True)
-    reader.clearance = Classification.TOP_SECRET
-    setattr(  # noqa: B010 - the attribute kvpt.core.scope.get_scope caches on
-        reader,
-        "_kvpt_scope",
-        Scope(user_id=0, is_superuser=True, clearance=Classification.TOP_SECRET),
-    )
-    return reader
-
-
 def _reader(username: str | None) -> Any:
     if not username:
+        from kvpt.reports.build import system_reader
+
         return system_reader()
     from kvpt.accounts.models import User
 

@@ -58,3 +58,10 @@ def test_kvpt_export_table_writes_the_xlsx(
     unknown = ["export", "table", "nope", "--exercise", "DT-KVPT-2023", "--out", str(out)]
     assert cli.main(unknown) == 1
     assert "works" in capsys.readouterr().err
+
+
+def test_the_benchmark_hook_times_the_summary(in_demo_module: Any) -> None:
+    from kvpt.reports.bench import time_summary
+
+    seconds = time_summary("DT-KVPT-2023")
+    assert 0 < seconds < 120
