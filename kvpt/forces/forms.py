@@ -21,6 +21,7 @@ class ForceForm(VersionedModelForm):
     class Meta:
         model = Force
         fields = ["code", "name", "situations", "order", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,7 +87,10 @@ class AllocationForm(VersionedModelForm):
             "notes",
             "is_illustrative",
         ]
-        widgets = {"forces": forms.CheckboxSelectMultiple}
+        widgets = {
+            "forces": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args: Any, exercise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,6 +181,7 @@ class WeaponIssueForm(VersionedModelForm):
             "notes",
             "is_illustrative",
         ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, exercise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
