@@ -212,6 +212,17 @@ def _forces(user: Any, exercise: Exercise) -> dict[str, Any] | None:
     }
 
 
+@register_source("scenario")
+def _scenario(user: Any, exercise: Exercise) -> dict[str, Any] | None:
+    """Situations handled (kvpt/scenario)."""
+    if not apps.is_installed("kvpt.scenario"):
+        return None
+    from kvpt.scenario.selectors import exercise_situations
+
+    situations = list(exercise_situations(user, exercise.pk).select_related("kind", "lead_agency"))
+    return {"situations": situations}
+
+
 @register_source("evaluation")
 def _evaluation(user: Any, exercise: Exercise) -> dict[str, Any] | None:
     """The overall grade and the awards (kvpt/evaluation)."""

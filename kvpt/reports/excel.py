@@ -166,6 +166,149 @@ def budget_table(user: Any, exercise: Any) -> Export:
     )
 
 
+@register_table("forces", "Bảng lực lượng")
+def forces_table(user: Any, exercise: Any) -> Export:
+    from django.apps import apps
+
+    if not apps.is_installed("kvpt.forces"):
+        return Export(title="Bảng lực lượng", headers=["Chưa có dữ liệu"], rows=[])
+    from kvpt.forces.selectors import mobilisation
+
+    mob = mobilisation(user, exercise.pk)
+    rows: list[list[Any]] = [
+        [
+            line.unit_name,
+            ", ".join(f.name for f in line.forces),
+            line.planned,
+            line.actual,
+            line.rate,
+            line.size_label if line.size_only else "",
+            ", ".join(f"{n} {kind}" for kind, n in sorted(line.vehicles.items())),
+            "x" if line.allocation.is_illustrative else "",
+        ]
+        for line in mob.units
+    ]
+    if mob.units:
+        total = mob.total
+        rows.append(
+            [
+                "Tổng cộng (mỗi đơn vị tính một lần)",
+                "",
+                total.planned or None,
+                total.actual,
+                total.rate,
+                "; ".join(total.size_only),
+                total.vehicles_text,
+                "",
+            ]
+        )
+    allocations = [line.allocation for line in mob.units]
+    return Export(
+        title=f"Lực lượng - {exercise.code}",
+        headers=[
+            "Đơn vị",
+            "Lực lượng",
+            "Quân số kế hoạch",
+            "Quân số thực tế",
+            "Tỉ lệ (%)",
+            "Quy mô (chưa rõ quân số)",
+            "Phương tiện",
+            "Số liệu minh họa",
+        ],
+        rows=rows,
+        marking=_marking(allocations, exercise),
+        number_columns=(3, 4, 5),
+        widths=[40, 40, 14, 14, 10, 24, 24, 10],
+        records=allocations,
+    )
+
+
+@register_table("roster", "Danh sách quân nhân")
+def roster_table(user: Any, exercise: Any) -> Export:
+    from django.apps import apps
+
+    if not apps.is_installed("kvpt.forces"):
+        return Export(title="Danh sách", headers=["Chưa có dữ liệu"], rows=[])
+    from kvpt.forces.selectors import roster_list
+
+    entries = list(
+        roster_list(user)
+        .filter(exercise=exercise)
+        .select_related("unit")
+        .order_by("unit__name", "full_name")
+    )
+    rows = [
+        [
+            e.unit.name,
+            e.full_name,
+            e.rank,
+            e.role,
+            str(e.get_reserve_status_display()),
+            e.date_of_birth,
+            "x" if e.attended else "",
+        ]
+        for e in entries
+    ]
+    return Export(
+        title=f"Danh sách quân nhân - {exercise.code}",
+        headers=["Đơn vị", "Họ và tên", "Cấp bậc", "Nhiệm vụ", "Diện", "Ngày sinh", "Có mặt"],
+        rows=rows,
+        marking=_marking(entries, exercise),
+        widths=[36, 28, 14, 28, 18, 12, 8],
+        records=entries,
+    )
+
+
+@register_table("msel", "Kịch bản tình huống (MSEL)")
+def msel_table(user: Any, exercise: Any) -> Export:
+    from django.apps import apps
+
+    if not apps.is_installed("kvpt.scenario"):
+        return Export(title="MSEL", headers=["Chưa có dữ liệu"], rows=[])
+    from kvpt.scenario.selectors import inject_list
+
+    injects = list(
+        inject_list(user)
+        .filter(exercise=exercise)
+        .select_related("situation", "to_unit", "to_agency")
+        .order_by("serial")
+    )
+    rows = [
+        [
+            i.serial,
+            i.scenario_time,
+            i.situation.code if i.situation else "",
+            i.from_org,
+            i.to_text or str(i.to_unit or i.to_agency or ""),
+            str(i.get_method_display()),
+            i.content,
+            i.expected_action,
+            str(i.get_status_display()),
+            str(i.get_classification_display()),
+        ]
+        for i in injects
+    ]
+    return Export(
+        title=f"MSEL - {exercise.code}",
+        headers=[
+            "Số TT",
+            "Thời gian kịch bản",
+            "Tình huống",
+            "Từ",
+            "Đến",
+            "Phương thức",
+            "Nội dung",
+            "Hành động mong đợi",
+            "Trạng thái",
+            "Độ mật",
+        ],
+        rows=rows,
+        marking=_marking(injects, exercise),
+        widths=[8, 14, 10, 24, 24, 14, 50, 40, 14, 10],
+        records=injects,
+    )
+
+
 @register_table("actions", "Theo dõi việc khắc phục")
 def actions_table(user: Any, exercise: Any) -> Export:
     from django.apps import apps

@@ -491,7 +491,13 @@ def section_results(data: SummaryData) -> list[Block]:
     blocks.append(Heading(2, "2. Các tình huống đã xử trí"))
     if scenario and scenario.get("situations"):
         for situation in scenario["situations"]:
-            blocks.append(Bullet(f"{situation.code}: {situation.title}{mark(situation)}."))
+            lead = f", chủ trì: {situation.lead_agency.name}" if situation.lead_agency_id else ""
+            kind = f" ({situation.kind.name})" if situation.kind_id else ""
+            blocks.append(
+                Bullet(
+                    f"Tình huống {situation.code}{kind}: {situation.title}{lead}{mark(situation)}."
+                )
+            )
     else:
         blocks.append(no_data("về tình huống", "Phần này sẽ có khi nhập kịch bản, tình huống."))
     forces = data.extras.get("forces") or {}

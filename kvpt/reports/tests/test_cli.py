@@ -65,3 +65,17 @@ def test_the_benchmark_hook_times_the_summary(in_demo_module: Any) -> None:
 
     seconds = time_summary("DT-KVPT-2023")
     assert 0 < seconds < 120
+
+
+@pytest.mark.parametrize("name", ["forces", "roster", "msel", "actions", "budget"])
+def test_every_table_exports_with_vietnamese_headers(in_demo_module: Any, name: str) -> None:
+    from kvpt.reports.build import system_reader
+    from kvpt.reports.excel import export_table
+
+    content, export = export_table(system_reader(), in_demo_module, name)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.cell(row=2, column=1).value == export.headers[0]
+    if name == "forces":
+        values = [c.value for row in sheet.iter_rows() for c in row]
+        assert 110 in values  # the reserve company, planned and actual
+        assert any(isinstance(v, str) and "Trí Nang" in v for v in values)
