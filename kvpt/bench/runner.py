@@ -349,6 +349,7 @@ def measure_database(args: argparse.Namespace, manifest: dict[str, Any]) -> dict
             "users": ["superuser", "org_admin (scoped to the bench exercise's commune)"],
             "warmup": args.warmup,
             "requests": args.requests,
+            "only": args.only,
             "target_p95_ms": TARGET_P95_MS,
             "flat_queries": (
                 f"the same URL on the small twin exercise: at most {QUERY_SLACK} queries fewer"
