@@ -231,3 +231,28 @@ def test_criteria_sets_through_the_api(world, api_client_for):
         content_type="application/json",
     )
     assert forbidden.status_code == 403
+
+
+def test_a_classified_rating_is_hidden_below_its_clearance_and_its_reads_logged(
+    world, api_client_for
+):
+    from kvpt.core.models import AccessLog
+
+    criterion = criteria(world).criteria.get(code="TC-01")
+    rating = services.evaluation_create(
+        exercise=world.exercise,
+        criterion=criterion,
+        level=level("GKDK", "KHA"),
+        comment="Vị trí hầm chỉ huy",
+        classification=1,
+        actor=world.dave,
+    )
+    bob = api_client_for(world.bob)
+    assert bob.get(_url(world, f"evaluations/{rating.pk}")).status_code == 404
+    assert bob.get(_url(world, "evaluations")).json()["count"] == 0
+    assert "Vị trí hầm chỉ huy" not in bob.get(_url(world, "comparison")).content.decode()
+    alice = api_client_for(world.alice)
+    assert alice.get(_url(world, f"evaluations/{rating.pk}")).status_code == 200
+    assert AccessLog.objects.filter(
+        user=world.alice, model="evaluation.evaluation", object_id=str(rating.pk)
+    ).exists()
