@@ -103,7 +103,7 @@ class ForceAllocation(ExerciseRecord, IllustrativeModel):
         help_text=_('Khi chưa biết quân số: ví dụ "1 trung đội".'),
     )
     notes = models.TextField(_("ghi chú"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[forces])
 
     class Meta:
         verbose_name = _("đơn vị huy động")
