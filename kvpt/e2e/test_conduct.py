@@ -7,6 +7,7 @@ through the htmx polling of the live partial. While the exercise is conducting b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,6 +26,7 @@ def test_a_delivered_inject_reaches_another_users_console_without_reload(
     live_server: object,
     outside_requests: list[str],
     browser_context_args: dict[str, object],
+    snapshot: Callable[[Page, str], None],
 ) -> None:
     from django.utils import timezone
 
@@ -75,6 +77,7 @@ def test_a_delivered_inject_reaches_another_users_console_without_reload(
     card = director.locator('[data-testid=due] [data-serial="99"]')
     card.get_by_test_id("move-delivered").click()
     expect(director.locator('[data-testid=delivered] [data-serial="99"]')).to_be_visible()
+    snapshot(director, "kvpt-conduct-console")
 
     # The observer's page shows it within a few seconds, without a reload.
     navigations: list[str] = []
@@ -84,6 +87,11 @@ def test_a_delivered_inject_reaches_another_users_console_without_reload(
     )
     expect(watcher.locator('[data-testid=due] [data-serial="99"]')).to_have_count(0)
     assert navigations == []
+    snapshot(watcher, "kvpt-conduct-console-observer")
+    director.goto(f"{base}/exercises/{exercise.pk}/msel/")
+    snapshot(director, "kvpt-msel")
+    director.goto(f"{base}/exercises/{exercise.pk}/msel/timeline/")
+    snapshot(director, "kvpt-msel-timeline")
     due.refresh_from_db()
     assert due.status == "delivered"
     assert due.delivered_at is not None

@@ -653,10 +653,21 @@ def conduct_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     return render_page(request, "scenario/conduct.html", context)
 
 
-@login_required
 @require_GET
 def conduct_live_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
-    """The console's live part alone: htmx polls it every 3 seconds."""
+    """The console's live part alone: htmx polls it every 3 seconds.
+
+    A poll after the session ended sends the whole page to the login page (HX-Redirect) instead
+    of swapping the login form into the console.
+    """
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        page = reverse("scenario:conduct", args=[exercise_pk])
+        if _is_htmx(request):
+            login = redirect_to_login(page)["Location"]
+            return HttpResponse(status=204, headers={"HX-Redirect": login})
+        return redirect_to_login(page)
     return _live_response(request, exercise_pk)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from kvpt.core.models import Classification
 from kvpt.core.testing.world import World
 from kvpt.scenario.models import ConductLogEntry, Inject
-from kvpt.scenario.tests.helpers import director, inject, situation
+from kvpt.scenario.tests.helpers import director, inject, riot, situation
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def _base(world: World) -> str:
 def test_an_editor_adds_a_situation_and_an_inject_then_a_director_runs_it(
     world: World, api_client_for: Callable[[Any], Client]
 ) -> None:
+    riot()
     alice = api_client_for(world.alice)
     made = alice.post(
         _base(world) + "/situations",

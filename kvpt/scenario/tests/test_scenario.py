@@ -150,6 +150,12 @@ def test_anonymous_is_sent_to_login(world: World) -> None:
     response = Client().get(reverse("scenario:conduct", args=[world.exercise.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+    live = reverse("scenario:conduct_live", args=[world.exercise.pk])
+    assert Client().get(live)["Location"].startswith(reverse("accounts:login"))
+    # a poll after the session ended takes the whole page to the login page
+    polled = Client().get(live, headers={"HX-Request": "true"})
+    assert polled.status_code == 204
+    assert polled["HX-Redirect"].startswith(reverse("accounts:login"))
 
 
 # --- MSEL status machine -----------------------------------------------------------------------
