@@ -269,3 +269,14 @@ def test_pages_print_on_a4_without_the_navigation() -> None:
         assert "size: A4" in block, name
         assert ".topbar" in block, name
         assert "display: none" in block, name
+
+
+def test_a_report_made_from_the_command_line_has_no_author_and_still_lists(
+    world: Any, client_for: Any
+) -> None:
+    GeneratedReport.objects.create(
+        exercise=world.exercise, kind="summary", format="docx", status=ReportStatus.DONE
+    )
+    page = client_for(world.alice).get(reverse("reports:list", args=[world.exercise.pk]))
+    assert page.status_code == 200
+    assert "report-row" in page.content.decode()
