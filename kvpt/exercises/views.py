@@ -158,6 +158,15 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
     ("preparation:work_list", gettext_lazy("Công trình")),
     ("preparation:budget", gettext_lazy("Kinh phí")),
     ("preparation:readiness", gettext_lazy("Mức độ sẵn sàng")),
+    ("forces:mobilisation", gettext_lazy("Lực lượng huy động")),
+    ("forces:roster", gettext_lazy("Danh sách người tham gia")),
+    ("forces:weapons", gettext_lazy("Vũ khí, trang bị")),
+    ("scenario:situation_list", gettext_lazy("Tình huống")),
+    ("scenario:msel", gettext_lazy("Kịch bản (MSEL)")),
+    ("scenario:conduct", gettext_lazy("Điều hành diễn tập")),
+    ("evaluation:overview", gettext_lazy("Đánh giá")),
+    ("review:overview", gettext_lazy("Tổng kết, rút kinh nghiệm")),
+    ("reports:list", gettext_lazy("Báo cáo")),
 )
 
 
