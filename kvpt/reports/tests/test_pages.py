@@ -280,3 +280,16 @@ def test_a_report_made_from_the_command_line_has_no_author_and_still_lists(
     page = client_for(world.alice).get(reverse("reports:list", args=[world.exercise.pk]))
     assert page.status_code == 200
     assert "report-row" in page.content.decode()
+
+
+def test_a_build_that_fails_is_stored_with_its_reason(
+    world: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A classified exercise has no public article: the job fails and says why.
+    client = client_for(world.alice)
+    _generate(client, world.secret_exercise, django_capture_on_commit_callbacks, "news", "txt")
+    report = GeneratedReport.objects.get(exercise=world.secret_exercise)
+    assert report.status == ReportStatus.FAILED
+    assert "độ mật" in report.error
+    page = client.get(reverse("reports:list", args=[world.secret_exercise.pk])).content.decode()
+    assert "không tạo tin bài công khai" in page
