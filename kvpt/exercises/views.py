@@ -167,6 +167,7 @@ SECTIONS: tuple[tuple[str, Any], ...] = (
     ("evaluation:overview", gettext_lazy("Đánh giá")),
     ("review:overview", gettext_lazy("Tổng kết, rút kinh nghiệm")),
     ("reports:list", gettext_lazy("Báo cáo")),
+    ("reports:charts", gettext_lazy("Biểu đồ")),
 )
 
 
