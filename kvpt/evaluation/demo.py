@@ -37,6 +37,10 @@ EVALUATOR_AGENCY = "38-BCD-DT"
 
 def load_evaluation_demo(loader: Any, exercise: Any) -> None:
     """Upsert the grade, the preparation criteria with ratings and official results, awards."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from kvpt.accounts.models import User
     from kvpt.evaluation.models import (
         Award,
@@ -50,6 +54,9 @@ def load_evaluation_demo(loader: Any, exercise: Any) -> None:
     )
     from kvpt.organisations.models import Agency, Person, Unit
 
+    # The scales come from a data migration; a test database flushed between tests has lost
+    # them, so the demo puts them back the way the migration does (get_or_create, idempotent).
+    import_module("kvpt.evaluation.migrations.0002_seed_scales").seed(apps, None)
     agency = Agency.objects.get(code=EVALUATOR_AGENCY)
     evaluator = User.objects.get(username=EVALUATOR_USERNAME)
     person = Person.objects.filter(code="CB-38-0001").first()
