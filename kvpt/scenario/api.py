@@ -399,7 +399,7 @@ def act_on_clock(request: HttpRequest, exercise_id: int, payload: ClockIn) -> Co
     exercise = _exercise(request.user, exercise_id)
     return services.clock_action(
         exercise=exercise,
-        action=payload.action,
+        action=payload.action.value,
         expected_version=payload.version,
         actor=request.user,
     )
@@ -408,9 +408,9 @@ def act_on_clock(request: HttpRequest, exercise_id: int, payload: ClockIn) -> Co
 # --- conduct log -------------------------------------------------------------------------------
 
 
-def _entry(user: Any, exercise_id: int, entry_id: int) -> ConductLogEntry:
+def _entry(user: Any, exercise_id: int, conductlogentry_id: int) -> ConductLogEntry:
     return get_visible_or_404(
-        selectors.log_entry_list(user).filter(exercise_id=exercise_id), pk=entry_id
+        selectors.log_entry_list(user).filter(exercise_id=exercise_id), pk=conductlogentry_id
     )
 
 
@@ -454,26 +454,30 @@ def create_log_entry(
 
 
 @router.get(
-    BASE + "/log/{int:entry_id}",
+    BASE + "/log/{int:conductlogentry_id}",
     response={200: LogEntryOut, **READ_ERRORS},
     summary="Một dòng nhật ký",
 )
-def get_log_entry(request: HttpRequest, exercise_id: int, entry_id: int) -> ConductLogEntry:
+def get_log_entry(
+    request: HttpRequest, exercise_id: int, conductlogentry_id: int
+) -> ConductLogEntry:
     return get_logged(
-        request, selectors.log_entry_list(request.user).filter(exercise_id=exercise_id), entry_id
+        request,
+        selectors.log_entry_list(request.user).filter(exercise_id=exercise_id),
+        conductlogentry_id,
     )
 
 
 @router.patch(
-    BASE + "/log/{int:entry_id}",
+    BASE + "/log/{int:conductlogentry_id}",
     response={200: LogEntryOut, **UPDATE_ERRORS},
     summary="Sửa dòng nhật ký",
 )
 def patch_log_entry(
-    request: HttpRequest, exercise_id: int, entry_id: int, payload: LogEntryPatch
+    request: HttpRequest, exercise_id: int, conductlogentry_id: int, payload: LogEntryPatch
 ) -> ConductLogEntry:
     user = request.user
-    entry = _entry(user, exercise_id, entry_id)
+    entry = _entry(user, exercise_id, conductlogentry_id)
     require_perm(user, services.CONDUCT, entry)
     data = payload.model_dump(exclude_unset=True)
     version = data.pop("version")
@@ -483,19 +487,19 @@ def patch_log_entry(
         expected_version=version,
         actor=user,
     )
-    return _entry(user, exercise_id, entry_id)
+    return _entry(user, exercise_id, conductlogentry_id)
 
 
 @router.delete(
-    BASE + "/log/{int:entry_id}",
+    BASE + "/log/{int:conductlogentry_id}",
     response={204: None, **UPDATE_ERRORS},
     summary="Xóa dòng nhật ký",
 )
 def delete_log_entry(
-    request: HttpRequest, exercise_id: int, entry_id: int, version: int | None = None
+    request: HttpRequest, exercise_id: int, conductlogentry_id: int, version: int | None = None
 ) -> Status[None]:
     user = request.user
-    entry = _entry(user, exercise_id, entry_id)
+    entry = _entry(user, exercise_id, conductlogentry_id)
     require_perm(user, services.CONDUCT, entry)
     services.log_entry_delete(entry=entry, expected_version=version, actor=user)
     return Status(204, None)

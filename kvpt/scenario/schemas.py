@@ -4,6 +4,7 @@ log and safety incidents."""
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -71,7 +72,9 @@ class SituationOut(Schema):
 class SituationIn(Schema):
     code: str = Field(..., min_length=1, max_length=20)
     title: str = Field(..., min_length=1, max_length=400)
-    kind_code: str = Field(..., description="Mã loại trong danh mục, ví dụ riot, martial_law.")
+    kind_code: str = Field(
+        "other", description="Mã loại trong danh mục, ví dụ riot, martial_law (mặc định: other)."
+    )
     phase_id: int | None = None
     lead_agency_id: int | None = None
     lead_agency_code: str | None = Field(None, max_length=64)
@@ -219,8 +222,15 @@ class ClockOut(Schema):
         return int(obj.elapsed().total_seconds())
 
 
+class ClockAction(StrEnum):
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+
+
 class ClockIn(Schema):
-    action: str = Field(..., pattern="^(start|pause|resume|stop)$")
+    action: ClockAction
     version: int | None = Field(None, ge=1)
 
 

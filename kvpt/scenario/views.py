@@ -780,7 +780,10 @@ INCIDENT: crud.Entity[SafetyIncident] = crud.Entity(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def log_entry_update_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpResponse:
+def log_entry_update_view(
+    request: HttpRequest, exercise_pk: int, conductlogentry_pk: int
+) -> HttpResponse:
+    pk = conductlogentry_pk  # named after the model so the URL matrix can fill it
     user = request.user
     entry = get_visible_or_404(
         selectors.log_entry_list(user).filter(exercise_id=exercise_pk), pk=pk
@@ -883,7 +886,7 @@ urlpatterns = [
     path("<int:exercise_pk>/conduct/clock/", clock_view, name="clock"),
     path("<int:exercise_pk>/conduct/log/", log_view, name="log"),
     path(
-        "<int:exercise_pk>/conduct/log/<int:pk>/edit/",
+        "<int:exercise_pk>/conduct/log/<int:conductlogentry_pk>/edit/",
         log_entry_update_view,
         name="log_entry_update",
     ),

@@ -396,7 +396,12 @@ def markers(objects: dict[str, Any]) -> set[str]:
     found: set[str] = set()
     for label, obj in objects.items():
         # Tokens; and the rating scales, a catalogue every signed-in user reads.
-        if label in {"accounts.apitoken", "evaluation.ratingscale", "evaluation.scalelevel"}:
+        if label in {
+            "accounts.apitoken",
+            "evaluation.ratingscale",
+            "evaluation.scalelevel",
+            "scenario.situationkind",
+        }:
             continue
         for attr in ("code", "name", "title", "full_name", "username"):
             value = getattr(obj, attr, None)
