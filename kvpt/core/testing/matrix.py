@@ -394,7 +394,11 @@ def classified_objects(world: World, objects: dict[str, Any]) -> dict[str, Any]:
 def markers(objects: dict[str, Any]) -> set[str]:
     """Texts that identify alice's objects: an outsider's page must contain none of them."""
     found: set[str] = set()
+    made = set(_factories())
     for label, obj in objects.items():
+        # Lent parents may be shared catalogues (situation kinds), not alice's data.
+        if label not in made:
+            continue
         # Tokens; and the rating scales, a catalogue every signed-in user reads.
         if label in {
             "accounts.apitoken",

@@ -142,7 +142,7 @@ def test_every_acknowledged_write_survives_ten_kill_9(
     assert not [e for w in writers for e in w.server_errors], server.log()
     # About 35 s on an idle 2-core machine (ten gunicorn starts); every wait above is bounded,
     # and this only catches a hang on a machine so loaded that the numbers mean nothing.
-    assert elapsed < 150, f"the kill -9 test took {elapsed:.1f} s"
+    assert elapsed < 600, f"the kill -9 test took {elapsed:.1f} s"
     print(
         f"{database.vendor}: {len(acknowledged)} acknowledged writes, "
         f"{sum(w.unanswered for w in writers)} cut off, {len(stored)} stored, "
