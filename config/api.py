@@ -13,8 +13,8 @@ from kvpt.exercises.structure_api import router as structure_router
 from kvpt.forces.api import router as forces_router
 from kvpt.organisations.api import router as organisations_router
 from kvpt.preparation.api import router as preparation_router
-from kvpt.review.api import router as review_router
 from kvpt.reports.api import router as reports_router
+from kvpt.review.api import router as review_router
 from kvpt.scenario.api import router as scenario_router
 
 api = NinjaAPI(

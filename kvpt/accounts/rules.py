@@ -160,6 +160,35 @@ rules.add_perm("forces.change_forces", is_exercise_editor)
 rules.add_perm("forces.report_unit", is_exercise_editor | commands_records_unit)
 
 
+# --- scenario: situations, MSEL, conduct console (kvpt/scenario) -------------------------------
+# The directing staff (Ban Đạo diễn): directors / controllers write and approve the MSEL and run the
+# console; the exercise's editors (staff planners ...) write situations and MSEL entries too.
+SCENARIO_DIRECTORS = frozenset({Role.SYSTEM_ADMIN, Role.STEERING_LEADER, Role.DIRECTOR})
+is_scenario_director = holds_any("is_scenario_director", SCENARIO_DIRECTORS)
+
+
+@rules.predicate
+def controls_inject(user: Any, obj: Any) -> bool:
+    """The inject's responsible controller (their person) delivers and completes it."""
+    person_id = getattr(user, "person_id", None)
+    return bool(
+        person_id
+        and obj is not None
+        and getattr(obj, "controller_id", None) == person_id
+        and in_scope(user, obj)
+    )
+
+
+# Situations and MSEL entries: add, edit, delete, import.
+rules.add_perm("scenario.change_scenario", is_exercise_editor | is_scenario_director)
+# Approve an MSEL entry (or take the approval back, reinstate a skipped one).
+rules.add_perm("scenario.approve_inject", is_scenario_director)
+# The console: clock, log entries, safety incidents, deliver / complete / skip any inject.
+rules.add_perm("scenario.conduct", is_scenario_director)
+# Deliver / complete / skip one inject: the directing staff, or the inject's own controller.
+rules.add_perm("scenario.run_inject", is_scenario_director | controls_inject)
+
+
 # --- reports: summary DOCX/PDF, news, exports (kvpt/reports) ---------------------------------
 REPORT_MAKERS = frozenset(
     {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.STEERING_LEADER, Role.STAFF_PLANNER, Role.EVALUATOR}
@@ -193,7 +222,7 @@ def is_chief_evaluator(user: Any, obj: Any) -> bool:
         return False
     if scope.is_superuser:
         return True
-    path, exercise_id = obj.scope_key()
+    path, _exercise_id = obj.scope_key()
     roles = roles_on(user, obj)
     if Role.STEERING_LEADER in roles or Role.SYSTEM_ADMIN in roles:
         return True
@@ -211,32 +240,3 @@ rules.add_perm("evaluation.manage_criteria", is_exercise_editor | is_chief_evalu
 rules.add_perm("evaluation.decide", is_chief_evaluator)
 # Awards: the exercise's editors (steering leaders among them).
 rules.add_perm("evaluation.manage_awards", is_exercise_editor)
-
-
-# --- scenario: situations, MSEL, conduct console (kvpt/scenario) -------------------------------
-# The directing staff (Ban Đạo diễn): directors / controllers write and approve the MSEL and run the
-# console; the exercise's editors (staff planners ...) write situations and MSEL entries too.
-SCENARIO_DIRECTORS = frozenset({Role.SYSTEM_ADMIN, Role.STEERING_LEADER, Role.DIRECTOR})
-is_scenario_director = holds_any("is_scenario_director", SCENARIO_DIRECTORS)
-
-
-@rules.predicate
-def controls_inject(user: Any, obj: Any) -> bool:
-    """The inject's responsible controller (their person) delivers and completes it."""
-    person_id = getattr(user, "person_id", None)
-    return bool(
-        person_id
-        and obj is not None
-        and getattr(obj, "controller_id", None) == person_id
-        and in_scope(user, obj)
-    )
-
-
-# Situations and MSEL entries: add, edit, delete, import.
-rules.add_perm("scenario.change_scenario", is_exercise_editor | is_scenario_director)
-# Approve an MSEL entry (or take the approval back, reinstate a skipped one).
-rules.add_perm("scenario.approve_inject", is_scenario_director)
-# The console: clock, log entries, safety incidents, deliver / complete / skip any inject.
-rules.add_perm("scenario.conduct", is_scenario_director)
-# Deliver / complete / skip one inject: the directing staff, or the inject's own controller.
-rules.add_perm("scenario.run_inject", is_scenario_director | controls_inject)

@@ -140,6 +140,10 @@ class Criterion(EvaluationRecord):
         blank=True,
         help_text=_("Đếm từ 1 theo danh sách mục đích hoặc yêu cầu của cuộc diễn tập."),
     )
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:overview", args=[self.exercise_id])
+
     history = HistoricalRecords()
 
     class Meta:

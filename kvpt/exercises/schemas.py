@@ -12,7 +12,7 @@ from kvpt.core.models import Classification
 from kvpt.exercises.models import YEAR_MAX, YEAR_MIN, ExerciseKind, ExerciseStatus
 
 
-class AreaRef(Schema):
+class ExerciseAreaRef(Schema):
     id: int
     code: str
     name: str
@@ -28,7 +28,7 @@ class ExerciseOut(Schema):
     id: int
     code: str
     name: str
-    area: AreaRef
+    area: ExerciseAreaRef
     level: str = Field(description="Mã cấp diễn tập (ví dụ: huyen).")
     year: int
     code_name: str = Field(description="Mật danh.")

@@ -57,7 +57,7 @@ from kvpt.review.schemas import (
     ObservationMoveIn,
     ObservationOut,
     ObservationPatch,
-    TransitionOut,
+    ReviewTransitionOut,
 )
 
 router = Router(tags=["review"])
@@ -352,7 +352,7 @@ def delete_observation(
 
 @router.get(
     E + "/observations/{int:observation_id}/moves",
-    response={200: list[TransitionOut], **READ_ERRORS},
+    response={200: list[ReviewTransitionOut], **READ_ERRORS},
     summary="Quá trình chuyển trạng thái của nhận xét",
 )
 def list_observation_moves(request: HttpRequest, exercise_id: int, observation_id: int) -> Any:

@@ -25,13 +25,13 @@ Ref = Annotated[int | None, Field(None, description="id")]
 RefCode = Annotated[str | None, Field(None, max_length=64, description="mã")]
 
 
-class PersonRef(Schema):
+class ReviewPersonRef(Schema):
     id: int
     code: str
     full_name: str
 
 
-class AgencyRef(Schema):
+class ReviewAgencyRef(Schema):
     id: int
     code: str
     name: str
@@ -47,7 +47,7 @@ class ConferenceOut(Schema):
     title: str
     held_on: dt.date
     place: str
-    chairs: list[PersonRef]
+    chairs: list[ReviewPersonRef]
     attendees: str
     agenda: list[str]
     notes: str
@@ -92,7 +92,7 @@ class ConferencePatch(Schema):
 # --- observations ----------------------------------------------------------------------------
 
 
-class TransitionOut(Schema):
+class ReviewTransitionOut(Schema):
     from_state: ObservationState
     to_state: ObservationState
     reason: str
@@ -195,7 +195,7 @@ class DirectiveOut(Schema):
     conference_id: int | None
     code: str
     text: str
-    given_by: PersonRef | None
+    given_by: ReviewPersonRef | None
     given_on: dt.date | None
     action_ids: list[int] = Field(default_factory=list)
     classification: int
@@ -257,8 +257,8 @@ class ActionOut(Schema):
     description: str
     observation_id: int | None
     directive_id: int | None
-    owner: AgencyRef | None
-    responsible: PersonRef | None
+    owner: ReviewAgencyRef | None
+    responsible: ReviewPersonRef | None
     start: dt.date | None
     due: dt.date | None
     status: ActionStatus

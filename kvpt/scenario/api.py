@@ -41,20 +41,20 @@ from kvpt.scenario.schemas import (
     IncidentIn,
     IncidentOut,
     IncidentPatch,
+    IncidentSafetyOut,
     InjectFilters,
     InjectIn,
     InjectOut,
     InjectPatch,
+    InjectTransitionIn,
+    InjectTransitionOut,
     LogEntryIn,
     LogEntryOut,
     LogEntryPatch,
-    SafetyOut,
     SituationIn,
     SituationKindOut,
     SituationOut,
     SituationPatch,
-    TransitionIn,
-    TransitionOut,
 )
 
 router = Router(tags=["scenario"])
@@ -355,7 +355,7 @@ def delete_inject(
     summary="Chuyển trạng thái sự kiện (duyệt, phát, hoàn thành, bỏ qua)",
 )
 def move_inject(
-    request: HttpRequest, exercise_id: int, inject_id: int, payload: TransitionIn
+    request: HttpRequest, exercise_id: int, inject_id: int, payload: InjectTransitionIn
 ) -> Inject:
     user = request.user
     inject = _inject(user, exercise_id, inject_id)
@@ -371,7 +371,7 @@ def move_inject(
 
 @router.get(
     BASE + "/injects/{int:inject_id}/transitions",
-    response={200: list[TransitionOut], **READ_ERRORS},
+    response={200: list[InjectTransitionOut], **READ_ERRORS},
     summary="Lịch sử trạng thái của sự kiện",
 )
 @paginate(PagePagination)
@@ -550,7 +550,7 @@ def list_incidents(request: HttpRequest, exercise_id: int) -> Any:
 
 @router.get(
     BASE + "/incidents/summary",
-    response={200: SafetyOut, **READ_ERRORS},
+    response={200: IncidentSafetyOut, **READ_ERRORS},
     summary="Tổng hợp sự cố, thương vong",
 )
 def incident_summary(request: HttpRequest, exercise_id: int) -> dict[str, int]:

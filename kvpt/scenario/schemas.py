@@ -191,13 +191,13 @@ class InjectFilters(Schema):
     controller: int | None = None
 
 
-class TransitionIn(Schema):
+class InjectTransitionIn(Schema):
     to_status: InjectStatus
     version: int | None = Field(None, ge=1, description="409 khi sự kiện đã bị sửa.")
     note: str = Field("", max_length=2000)
 
 
-class TransitionOut(Schema):
+class InjectTransitionOut(Schema):
     id: int
     from_status: InjectStatus
     to_status: InjectStatus
@@ -307,7 +307,7 @@ class IncidentPatch(Schema):
     is_illustrative: bool | None = None
 
 
-class SafetyOut(Schema):
+class IncidentSafetyOut(Schema):
     n: int = Field(..., description="Số sự cố.")
     injured: int
     killed: int

@@ -685,6 +685,9 @@ def _live_response(request: HttpRequest, exercise_pk: int) -> HttpResponse:
 def clock_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
+    # The role first: someone who may not run the clock learns nothing about a bad action name.
+    if not _can(user, services.CONDUCT, exercise, ConductLogEntry):
+        raise PermissionDenied(_("Bạn không có quyền điều khiển đồng hồ diễn tập."))
     try:
         services.clock_action(exercise=exercise, action=request.POST.get("action", ""), actor=user)
     except ValidationError as exc:

@@ -248,7 +248,6 @@ def _report(world: World, kind: str) -> Any:
     )
 
 
-
 # label -> an object of that type lying in alice's district (Lang Chánh), built from the world.
 FACTORIES: dict[str, Callable[[World], Any]] = {
     "organisations.area": lambda w: w.district,
