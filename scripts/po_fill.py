@@ -3,7 +3,8 @@
 Several people add strings at once; each writes their translations into a JSON file of their own
 ({"msgid": "translation", "plural msgid": ["one", "other"]}) instead of editing django.po, which
 `makemessages` rewrites whole. This script puts them into django.po after `makemessages`:
-empty or fuzzy entries whose msgid has a pending translation get it; the rest is left alone.
+an entry whose msgid has a pending translation gets it (the pending files are the source of
+truth: a corrected translation replaces the old one); the rest is left alone.
 
     uv run python scripts/po_fill.py   # after makemessages, before compilemessages
 """
@@ -64,7 +65,7 @@ def fill_entry(entry: list[str], pending: dict[str, str | list[str]]) -> tuple[l
                 continue
             head = out[span_n[0]][len(f"msgstr[{n}] ") :]
             current = _unquote([head, *out[span_n[0] + 1 : span_n[1]]])
-            if current and not fuzzy:
+            if current == text and not fuzzy:
                 continue
             out[span_n[0] : span_n[1]] = [f"msgstr[{n}] {_quote(text)}"]
     else:
@@ -72,7 +73,7 @@ def fill_entry(entry: list[str], pending: dict[str, str | list[str]]) -> tuple[l
         if span_s is None:
             return entry, False
         current = _unquote([out[span_s[0]][len("msgstr ") :], *out[span_s[0] + 1 : span_s[1]]])
-        if current and not fuzzy:
+        if current == value and not fuzzy:
             return entry, False
         out[span_s[0] : span_s[1]] = [f"msgstr {_quote(value)}"]
     if fuzzy:
