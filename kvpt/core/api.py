@@ -221,6 +221,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             api, request, status=404, detail=_("Không tìm thấy."), code="not_found"
         )
 
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # An id too large for the database's integers (beyond 64 bits) names nothing that exists.
+        return error_response(
+            api, request, status=404, detail=_("Không tìm thấy."), code="not_found"
+        )
+
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(
@@ -273,7 +280,8 @@ class PagePagination(PaginationBase):
     """`?page=&page_size=` -> {items, count, page, page_size, pages}."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Trang, bắt đầu từ 1.")
+        # Bounded: a number beyond 64 bits would reach the database and fail there (SQLite).
+        page: int = Field(1, ge=1, le=10**9, description="Trang, bắt đầu từ 1.")
         page_size: int = Field(50, ge=1, le=500, description="Số dòng mỗi trang (tối đa 500).")
 
     class Output(Schema):

@@ -88,7 +88,7 @@ class ExerciseQuery(Schema):
     q: str | None = Field(
         None, description="Từ trong mã hoặc tên; không phân biệt dấu, hoa thường."
     )
-    page: int = Field(1, ge=1, description="Trang, bắt đầu từ 1.")
+    page: int = Field(1, ge=1, le=10**9, description="Trang, bắt đầu từ 1.")
     page_size: int = Field(50, ge=1, le=500, description="Số dòng mỗi trang (tối đa 500).")
 
 

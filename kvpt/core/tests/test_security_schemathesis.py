@@ -136,11 +136,6 @@ def test_every_operation_answers_without_5xx_and_as_documented(
     assert not failures, f"{len(failures)} operations failed:\n\n" + "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known fault: a page number or id beyond 64 bits is a 500 on SQLite (OverflowError); "
-    "bound the integers of PagePagination and of the path converters (kvpt/core/api.py)",
-)
 def test_an_integer_beyond_64_bits_is_refused_not_a_500(world: World, api_client_for: Any) -> None:
     client = api_client_for(world.admin)
     for url in (f"/api/v1/exercises?page={10**30}", f"/api/v1/exercises/{10**30}"):

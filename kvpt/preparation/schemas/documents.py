@@ -76,7 +76,7 @@ class DocumentQuery(Schema):
     q: str | None = Field(
         None, description="Từ trong mã, số, trích yếu; không phân biệt dấu, hoa thường."
     )
-    page: int = Field(1, ge=1, description="Trang, bắt đầu từ 1.")
+    page: int = Field(1, ge=1, le=10**9, description="Trang, bắt đầu từ 1.")
     page_size: int = Field(50, ge=1, le=500, description="Số dòng mỗi trang (tối đa 500).")
 
 

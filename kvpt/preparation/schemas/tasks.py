@@ -103,7 +103,7 @@ class TaskQuery(Schema):
     sort: str | None = Field(
         None, description="code, title, due, start, status, progress, subcommittee; - để đảo."
     )
-    page: int = Field(1, ge=1, description="Trang, bắt đầu từ 1.")
+    page: int = Field(1, ge=1, le=10**9, description="Trang, bắt đầu từ 1.")
     page_size: int = Field(50, ge=1, le=500, description="Số dòng mỗi trang (tối đa 500).")
 
 
