@@ -9,6 +9,7 @@ Environment variables:
     KVPT_VAR_DIR    where local state lives (default <repo>/var)
     MEDIA_ROOT      uploaded files (default <var>/media); any Django storage backend may replace it
     KVPT_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 25; kvpt.core.uploads)
+    KVPT_MAX_IMPORT_MB  largest spreadsheet an import takes, in MB (default 10; kvpt.core.spreadsheets)
 """
 
 from __future__ import annotations
@@ -248,6 +249,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Documents, evidence files, templates: kvpt.core.uploads refuses larger files with a message.
 KVPT_MAX_UPLOAD_MB = float(os.environ.get("KVPT_MAX_UPLOAD_MB", "25"))
+KVPT_MAX_IMPORT_MB = float(os.environ.get("KVPT_MAX_IMPORT_MB", "10"))
 # The first handler drops a file's bytes past the largest limit, so an oversized POST never fills
 # the disk with a temporary file (gunicorn has no body limit); the view still learns its size.
 FILE_UPLOAD_HANDLERS = [
