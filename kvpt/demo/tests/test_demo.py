@@ -71,7 +71,8 @@ def test_a_second_load_creates_and_changes_nothing(loaded: DemoResult) -> None:
 
     assert loaded.total_created > 50
     assert (again.total_created, again.total_updated) == (0, 0)
-    assert again.total_unchanged == loaded.total_created
+    # Catalogue rows a migration seeded (situation kinds) may already be "unchanged" the first time.
+    assert again.total_unchanged == loaded.total_created + loaded.total_unchanged
     assert _row_counts() == before
     assert dict(Agency.objects.values_list("code", "version")) == versions
 
