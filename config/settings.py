@@ -9,7 +9,7 @@ Environment variables:
     KVPT_VAR_DIR    where local state lives (default <repo>/var)
     MEDIA_ROOT      uploaded files (default <var>/media); any Django storage backend may replace it
     KVPT_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 25; kvpt.core.uploads)
-    KVPT_MAX_IMPORT_MB  largest spreadsheet an import takes, in MB (default 10; kvpt.core.spreadsheets)
+    KVPT_MAX_IMPORT_MB  largest spreadsheet an import takes, in MB (default 10)
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def save_versioned(instance: V, *, expected_version: int | None, actor: Any) -> 
         is_root = getattr(instance, "is_exercise_root", False)
         columns = ("version", "revision") if is_root else ("version",)
         row = (
-            model._default_manager.select_for_update()
+            model._default_manager.select_for_update(of=("self",))
             .filter(pk=instance.pk)
             .values_list(*columns)
             .first()
