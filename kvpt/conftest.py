@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from kvpt.core.testing.sequences import start_ids_past
 from kvpt.core.testing.world import World, build_world
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls.
@@ -23,6 +24,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, A
     if os.environ.get("KVPT_NO_SKIP") == "1" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Ids in the test database start past 9,999 (see kvpt.core.testing.sequences)."""
+    with django_db_blocker.unblock():
+        start_ids_past()
 
 
 @pytest.fixture(autouse=True)
