@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kvpt.reports",
     "kvpt.review",
     "kvpt.cli",
+    "kvpt.exchange",
 ]
 
 MIDDLEWARE = [
