@@ -564,11 +564,22 @@ def clock_action(
         now = now or timezone.now()
         state = clock.state
         text = ""
-        if action == "start" and state == ClockState.STOPPED:
+        if action == "start" and state == ClockState.STOPPED and clock.started_at is None:
             clock.state, clock.started_at = ClockState.RUNNING, now
             clock.paused_at = clock.stopped_at = None
             clock.paused_seconds = 0
             text = _("Bắt đầu đồng hồ diễn tập.")
+        elif action == "start" and state == ClockState.STOPPED:
+            # A new session of a multi-day exercise (stopped overnight): the time already run is
+            # kept and the gap counts as a pause. The real schedule is not shifted: the next
+            # day's injects were planned for the next day.
+            gap = max(now - (clock.stopped_at or now), dt.timedelta(0))
+            clock.paused_seconds += int(gap.total_seconds())
+            clock.state, clock.stopped_at = ClockState.RUNNING, None
+            text = _(
+                "Bắt đầu lại đồng hồ diễn tập; giữ nguyên %(minutes)s phút đã chạy, không lùi giờ "
+                "phát của các sự kiện."
+            ) % {"minutes": _minutes(clock.elapsed(now))}
         elif action == "pause" and state == ClockState.RUNNING:
             clock.state, clock.paused_at = ClockState.PAUSED, now
             text = _("Tạm dừng đồng hồ diễn tập.")

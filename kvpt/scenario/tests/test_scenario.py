@@ -267,6 +267,28 @@ def test_a_pause_shifts_what_is_still_pending_and_is_logged(world: World) -> Non
     assert clock.elapsed(t0 + dt.timedelta(minutes=10)) == dt.timedelta(minutes=3)
 
 
+def test_starting_again_after_a_stop_keeps_the_time_already_run(world: World) -> None:
+    """Day 2 of a multi-day exercise continues day 1's clock; tomorrow's injects stay put."""
+    boss = director(world)
+    t0 = timezone.now()
+    tomorrow = inject(world, 1, scheduled_at=t0 + dt.timedelta(hours=20))
+    services.clock_action(exercise=world.exercise, action="start", actor=boss, now=t0)
+    services.clock_action(
+        exercise=world.exercise, action="stop", actor=boss, now=t0 + dt.timedelta(hours=8)
+    )
+    clock = services.clock_action(
+        exercise=world.exercise, action="start", actor=boss, now=t0 + dt.timedelta(hours=20)
+    )
+    assert clock.state == ClockState.RUNNING
+    assert clock.started_at == t0
+    assert clock.elapsed(t0 + dt.timedelta(hours=21)) == dt.timedelta(hours=9)
+    tomorrow.refresh_from_db()
+    assert tomorrow.scheduled_at == t0 + dt.timedelta(hours=20)
+    last = ConductLogEntry.objects.filter(exercise=world.exercise, kind="clock").latest("pk")
+    assert "Bắt đầu lại" in last.text
+    assert "480 phút" in last.text
+
+
 def test_the_clock_refuses_a_move_from_the_wrong_state(world: World) -> None:
     boss = director(world)
     with pytest.raises(ValidationError):
