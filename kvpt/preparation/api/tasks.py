@@ -187,7 +187,9 @@ def bulk_update_tasks(request: HttpRequest, exercise_id: int, payload: TaskBulkI
     changes = pick(data, ("status", "progress", "due"))
     if changes.get("status") is not None:
         changes["status"] = getattr(changes["status"], "value", changes["status"])
-    for name in ("status", "progress", "due"):
+    # An explicit null clears the due date (and `assignee_id: null` the assignee); status and
+    # progress always have a value.
+    for name in ("status", "progress"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: _("Trường này không được để trống.")})
     changes |= reference(

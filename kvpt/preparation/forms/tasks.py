@@ -126,6 +126,13 @@ class TaskBulkForm(forms.Form):
         label=_("Tiểu ban"), queryset=None, required=False
     )
     due = vn_date_field(_("Hạn hoàn thành"))
+    # A blank field means "leave as it is", so emptying a field needs its own, explicit choice.
+    clear = forms.MultipleChoiceField(
+        label=_("Xóa trên các dòng đã chọn"),
+        required=False,
+        choices=[("assignee", _("người thực hiện")), ("due", _("hạn hoàn thành"))],
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, user: Any, exercise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,6 +155,13 @@ class TaskBulkForm(forms.Form):
             versions[int(pk)] = int(version) if version.isdigit() else None
         return versions
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in data.get("clear") or ():
+            if data.get(name):
+                self.add_error(name, _("Vừa chọn giá trị mới vừa chọn xóa: hãy bỏ một trong hai."))
+        return data
+
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
         changes: dict[str, Any] = {}
@@ -156,6 +170,8 @@ class TaskBulkForm(forms.Form):
                 changes[name] = data[name]
         if data.get("progress") is not None:
             changes["progress"] = data["progress"]
+        for name in data.get("clear") or ():
+            changes[name] = None
         return changes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -153,6 +154,25 @@ def test_bulk_update_and_its_stale_refusal(tw: TaskWorld, api_client_for: Client
     assert stale.status_code == 409
     assert "CV-02" in stale.json()["detail"]
     assert not Task.objects.filter(subcommittee=tw.tb_b).exists()
+
+
+def test_bulk_update_clears_the_due_date_with_an_explicit_null(
+    tw: TaskWorld, api_client_for: ClientFor
+) -> None:
+    a = make_task(tw.world.exercise, "CV-01", due=dt.date(2026, 5, 1))
+    client = api_client_for(tw.world.alice)
+    url = _list(tw) + "/bulk"
+    done = client.post(
+        url, {"items": [{"id": a.pk, "version": 1}], "due": None}, content_type="application/json"
+    )
+    assert done.status_code == 200, done.content
+    assert Task.objects.get(pk=a.pk).due is None
+    refused = client.post(
+        url,
+        {"items": [{"id": a.pk, "version": 2}], "progress": None},
+        content_type="application/json",
+    )
+    assert refused.status_code in (400, 422)
 
 
 def test_export_and_import_with_dry_run(tw: TaskWorld, api_client_for: ClientFor) -> None:

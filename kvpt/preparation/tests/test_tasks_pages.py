@@ -301,6 +301,28 @@ def test_bulk_edit_from_the_table(tw: TaskWorld, client_for: ClientFor) -> None:
     ]
 
 
+def test_bulk_edit_clears_the_due_date_and_assignee_only_when_asked(
+    tw: TaskWorld, client_for: ClientFor
+) -> None:
+    ex = tw.world.exercise
+    a = make_task(ex, "CV-01", due=dt.date(2026, 5, 1), assignee=tw.world.person)
+    b = make_task(ex, "CV-02", due=dt.date(2026, 5, 2), assignee=tw.world.person)
+    url = reverse("preparation:task_bulk", args=[ex.pk])
+    client = client_for(tw.world.alice)
+    left = client.post(url, {"task": [f"{a.pk}:1"], "progress": "10"})
+    assert left.status_code == 302
+    assert Task.objects.get(pk=a.pk).due == dt.date(2026, 5, 1)  # blank means "leave as it is"
+    both = client.post(url, {"task": [f"{b.pk}:1"], "due": "03/05/2026", "clear": ["due"]})
+    assert both.status_code == 422
+    assert "Vừa chọn giá trị mới vừa chọn xóa" in both.content.decode()
+    cleared = client.post(url, {"task": [f"{a.pk}:2", f"{b.pk}:1"], "clear": ["due", "assignee"]})
+    assert cleared.status_code == 302
+    assert list(Task.objects.filter(exercise=ex).values_list("due", "assignee")) == [
+        (None, None),
+        (None, None),
+    ]
+
+
 def test_bulk_edit_with_a_stale_row_saves_nothing_and_names_it(
     tw: TaskWorld, client_for: ClientFor
 ) -> None:
