@@ -379,9 +379,13 @@ def read_file(
                 ]
             ) from exc
     try:
-        document = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ExchangeError([Problem("", _("Tệp không phải văn bản UTF-8 (JSON)."))]) from exc
+        if exc.end < len(data) - 3:
+            raise ExchangeError([Problem("", _("Tệp không phải văn bản UTF-8 (JSON)."))]) from exc
+        text = data[: exc.start].decode("utf-8")  # cut inside a character: truncated
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExchangeError(
             [

@@ -68,7 +68,7 @@ def populate(world: World) -> Any:
         exercise=exercise,
         code="VB-01",
         title="Kế hoạch",
-        kind=DocumentKind.objects.order_by("pk").first(),
+        kind=DocumentKind.objects.order_by("pk")[0],
     )
     version = DocumentVersion(
         document=document,
@@ -90,7 +90,7 @@ def populate(world: World) -> Any:
         exercise=exercise,
         code="TH-1",
         title="Gây rối",
-        kind=SituationKind.objects.order_by("pk").first(),
+        kind=SituationKind.objects.order_by("pk")[0],
         phase=phase,
         lead_agency=world.agency,
     )
@@ -118,7 +118,7 @@ def populate(world: World) -> Any:
         target_id=phase.pk,
         evaluator=world.dave,
         criterion=criterion,
-        level=ScaleLevel.objects.filter(scale=scale).order_by("order").first(),
+        level=ScaleLevel.objects.filter(scale=scale).order_by("order")[0],
     )
     observation = Observation.objects.create(
         exercise=exercise, code="QS-1", observation="Liên lạc chậm", raised_by_unit=world.unit
