@@ -94,7 +94,7 @@ def test_an_unknown_account_is_reported_and_given_to_the_importer(
     assert [w.place for w in report.warnings] == ["records.evaluation.Evaluation[0].evaluator"]
     from kvpt.evaluation.models import Evaluation
 
-    assert Evaluation.objects.get(exercise_id=report.exercise_id).evaluator == world.alice
+    assert Evaluation.objects.get(exercise_id=int(report.exercise_id or 0)).evaluator == world.alice
 
 
 def test_a_wrong_passphrase_is_refused(world: World, document: dict[str, Any]) -> None:
