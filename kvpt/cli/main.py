@@ -339,6 +339,7 @@ def manage_command(args: argparse.Namespace) -> int:
 # --- bench (its own module: kvpt/cli/bench.py) ---------------------------------------------------
 
 from kvpt.cli import bench as _bench  # noqa: E402, F401 - registers `kvpt bench`
+from kvpt.cli import exchange as _exchange  # noqa: E402, F401 - `kvpt import|backup|restore`
 from kvpt.cli import notify as _notify  # noqa: E402, F401 - registers `kvpt notify`
 from kvpt.cli import report as _report  # noqa: E402, F401 - registers `kvpt report`, `kvpt export`
 

@@ -93,14 +93,23 @@ def report(args: argparse.Namespace) -> int:
 
 @subcommand(
     "export",
-    "Xuất dữ liệu ra Excel: kvpt export table NAME --exercise CODE --out FILE.xlsx.",
-    arg("what", choices=("table",), help="table"),
-    arg("name", help="Tên bảng: works, budget, actions ..."),
-    arg("--exercise", required=True, help="Mã cuộc diễn tập."),
-    arg("--out", required=True, help="Tệp .xlsx kết quả."),
+    "Xuất dữ liệu: kvpt export table NAME --exercise CODE --out FILE.xlsx (Excel); "
+    "kvpt export exercise CODE --out FILE (tệp trao đổi, xem kvpt/cli/exchange.py).",
+    arg("what", choices=("table", "exercise"), help="table | exercise"),
+    arg("name", help="table: tên bảng (works, budget, actions ...); exercise: mã cuộc diễn tập."),
+    arg("--exercise", default=None, help="table: mã cuộc diễn tập."),
+    arg("--out", required=True, help="Tệp kết quả (.xlsx cho table)."),
     arg("--user", default=None, help="Đọc dữ liệu như tài khoản này (mặc định: toàn bộ)."),
+    arg("--passphrase-file", default=None, help="exercise: mã hóa bằng cụm mật khẩu trong tệp."),
+    arg("--with-files", action="store_true", help="exercise: kèm các tệp văn bản (tệp .zip)."),
 )
 def export(args: argparse.Namespace) -> int:
+    if args.what == "exercise":
+        from kvpt.cli.exchange import export_exercise_command
+
+        return export_exercise_command(args)
+    if not args.exercise:
+        return fail("thiếu --exercise CODE (mã cuộc diễn tập)")
     setup_django()
     from kvpt.reports.excel import TABLES, export_table
 
