@@ -64,10 +64,8 @@ def _pg_checksums(name: str) -> dict[str, tuple[int, str]]:
         ]
         result = {}
         for table in tables:
-            query = (
-                "SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), ''))"
-                f' FROM "{table}" t'
-            )
+            digest_sql = "md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), ''))"
+            query = f'SELECT count(*), {digest_sql} FROM "{table}" t'  # noqa: S608 - pg_tables
             count, digest = conn.execute(query).fetchone()
             result[table] = (count, digest)
         return result
