@@ -89,3 +89,17 @@ def run_child(args: Sequence[str], database_url: str, **env: str) -> int:
     """`kvpt <args>` in a new process whose settings point at `database_url`."""
     child_env = {**os.environ, "DATABASE_URL": database_url, **env}
     return subprocess.call([*kvpt_executable(), *args], env=child_env, cwd=REPO)  # noqa: S603
+
+
+def uptime() -> dict[str, object]:
+    """The machine's load now: `uptime`'s line and the 1/5/15-minute load averages."""
+    try:
+        line = subprocess.run(
+            ["uptime"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        line = ""
+    return {"uptime": line, "load_average": [round(x, 2) for x in os.getloadavg()]}

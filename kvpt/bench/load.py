@@ -304,7 +304,7 @@ def read_urls(manifest: dict[str, Any]) -> list[str]:
 
 
 def load_in_database(args: argparse.Namespace) -> int:
-    from kvpt.bench.databases import kvpt_executable, var_dir
+    from kvpt.bench.databases import kvpt_executable, uptime, var_dir
     from kvpt.cli.bench import prepare_database, seed_database
 
     database_url = args.database_url
@@ -350,6 +350,7 @@ def load_in_database(args: argparse.Namespace) -> int:
             else:
                 excluded[url] = sorted(statuses)
         idle_rss, idle_processes = sampler.measure()
+        load_before = uptime()
         sampler.start()
         print(
             f"==> {args.clients} clients, {args.duration:.0f} s, {len(usable)} read URLs, "
@@ -379,7 +380,13 @@ def load_in_database(args: argparse.Namespace) -> int:
         "date": dt.date.today().isoformat(),
         "database": database,
         "scale": manifest["scale"],
-        "machine": {"cpus": os.cpu_count(), "load_average": list(os.getloadavg())},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average": list(os.getloadavg()),
+            "uptime_start": load_before,
+            "uptime_end": uptime(),
+            "nice": os.nice(0),
+        },
         "server": {
             "command": "kvpt serve --host 127.0.0.1 --port <free port> (config/gunicorn.py)",
             "workers": idle_processes - 1,
@@ -444,6 +451,8 @@ def format_report(r: dict[str, Any]) -> str:
         f"  server memory   idle {server['memory_idle_mb']} MB, peak {server['memory_peak_mb']} MB "
         "(RSS, gunicorn master + workers)",
         f"  statuses        {r['statuses']}",
+        f"  machine load    start {r['machine']['uptime_start']['load_average']}, "
+        f"end {r['machine']['uptime_end']['load_average']} (nice {r['machine']['nice']})",
     ]
     lines += [f"  error: {example}" for example in r["error_examples"][:5]]
     lines += [

@@ -25,13 +25,14 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.apps import apps
 from django.db import connection, models, transaction
 
-from kvpt.bench.vocabulary import TextMaker
+from kvpt.bench.vocabulary import TextMaker, fast_fold
 from kvpt.core.text import fold
 
 DEFAULT_SEED = 20231831
@@ -55,12 +56,16 @@ class ExerciseSize:
     contents_per_phase: tuple[int, int, int]
     subcommittees: int
     dependencies: float  # share of tasks that depend on an earlier task
-    # Extension points (models not built yet): the counts their steps will make.
+    # Rows of the later issues' models (forces, scenario, review).
     roster_rows: int = 0
     injects: int = 0
     log_entries: int = 0
     observations: int = 0
     actions: int = 0
+    situations: int = 0
+    forces: int = 0
+    force_allocations: int = 0  # at most the units of the exercise's province
+    directives: int = 0
 
 
 LARGE = ExerciseSize(
@@ -78,6 +83,10 @@ LARGE = ExerciseSize(
     log_entries=2000,
     observations=1000,
     actions=500,
+    situations=20,
+    forces=8,
+    force_allocations=40,
+    directives=40,
 )
 # The same exercise with few rows: a page whose query count differs between the two is not flat.
 SMALL = ExerciseSize(
@@ -95,6 +104,10 @@ SMALL = ExerciseSize(
     log_entries=10,
     observations=5,
     actions=3,
+    situations=2,
+    forces=2,
+    force_allocations=3,
+    directives=2,
 )
 # One of the national set's many exercises: sane row counts (8,000 of them).
 NATIONAL = ExerciseSize(
@@ -107,8 +120,9 @@ NATIONAL = ExerciseSize(
     contents_per_phase=(3, 3, 2),
     subcommittees=3,
     dependencies=0.0,
-    observations=125,  # x 8,000 = 1,000,000 when the model exists
+    observations=125,  # x 8,000 = 1,000,000
     actions=10,
+    directives=2,
 )
 
 
@@ -211,7 +225,11 @@ class SeedContext:
     bench: PlannedExercise | None = None
     bench_small: PlannedExercise | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
-    observations_of: dict[int, list[Any]] = field(default_factory=dict)
+    observations_of: dict[int, list[int]] = field(default_factory=dict)
+    conference_of: dict[int, int] = field(default_factory=dict)  # exercise -> its conference
+    directives_of: dict[int, list[int]] = field(default_factory=dict)
+    injects_of: dict[int, list[int]] = field(default_factory=dict)
+    situations_of: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -222,18 +240,35 @@ class SeedContext:
         return apps.get_model(label)
 
     def bulk(self, model: type[models.Model], rows: Iterable[models.Model]) -> int:
-        """bulk_create in batches; returns the number of rows (primary keys are set on them)."""
+        """Insert `rows` in batches with one prepared INSERT each (executemany); returns the count.
+
+        Faster than bulk_create for the big tables (SQLite caps bulk_create at 999 parameters a
+        statement, ~50 rows): plain INSERTs, so database triggers (the lessons search index)
+        fire as for any row. Primary keys are NOT set on the rows: use `bulk_list` for rows the
+        next steps point at. Field defaults and auto_now values are applied as on save().
+        """
+        meta = model._meta
+        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+        def values(row: models.Model) -> list[Any]:
+            return [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+
         total = 0
-        batch: list[models.Model] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= self.batch_size:
-                model._default_manager.bulk_create(batch)
+        batch: list[list[Any]] = []
+        with connection.cursor() as cursor:
+            for row in rows:
+                batch.append(values(row))
+                if len(batch) >= self.batch_size:
+                    cursor.executemany(sql, batch)
+                    total += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
                 total += len(batch)
-                batch = []
-        if batch:
-            model._default_manager.bulk_create(batch)
-            total += len(batch)
         return total
 
     def bulk_list(self, model: type[models.Model], rows: Iterable[models.Model]) -> list[Any]:
@@ -1131,7 +1166,7 @@ def require_fields(model: Any, *names: str) -> None:
 def conferences(ctx: SeedContext) -> int:
     Conference = ctx.model("review.Conference")
     require_fields(Conference, "exercise", "code", "title", "held_on", "place")
-    rows = (
+    rows = [
         Conference(
             exercise_id=plan.pk,
             code="HN-TK",
@@ -1141,8 +1176,10 @@ def conferences(ctx: SeedContext) -> int:
         )
         for plan in ctx.exercises
         if plan.size.observations
-    )
-    return ctx.bulk(Conference, rows)
+    ]
+    ctx.bulk_list(Conference, rows)
+    ctx.conference_of = {row.exercise_id: row.pk for row in rows}
+    return len(rows)
 
 
 OBSERVATION_KINDS = ("strength", "shortcoming")
@@ -1176,6 +1213,7 @@ def observations(ctx: SeedContext) -> int:
             for n in range(plan.size.observations):
                 row = Observation(
                     exercise_id=plan.pk,
+                    conference_id=ctx.conference_of.get(plan.pk),
                     code=f"NX-{n + 1:05d}",
                     kind=ctx.rng.choice(OBSERVATION_KINDS),
                     area=ctx.rng.choice(OBSERVATION_AREAS),
@@ -1186,15 +1224,51 @@ def observations(ctx: SeedContext) -> int:
                     tags=ctx.text.draw(2),
                     state=ctx.rng.choice(OBSERVATION_STATES),
                 )
-                # Bulk inserts skip save(): fill the folded search copy the model keeps.
-                if hasattr(row, "folded_text") and hasattr(row, "search_text"):
-                    row.search_text = row.folded_text()
-                kept = ctx.observations_of.setdefault(plan.pk, [])
-                if len(kept) < 50:  # the actions' sources; not a million rows in memory
-                    kept.append(row)
+                # Bulk inserts skip save(): fill the folded search copy the model keeps, as
+                # Observation.folded_text() does (fast_fold == fold; the tests check the two).
+                parts = [row.code, row.observation, row.discussion, row.conclusion]
+                parts += [row.recommendation, " ".join(row.tags)]
+                row.search_text = fast_fold(" ".join(p for p in parts if p))
                 yield row
 
-    return ctx.bulk(Observation, rows())
+    made = ctx.bulk(Observation, rows())
+    # The actions' sources: the first 50 of each exercise (not a million rows in memory).
+    sources = Observation._default_manager.filter(
+        exercise__code__startswith=f"{CODE_PREFIX}-", code__lte="NX-00050"
+    ).values_list("exercise_id", "pk")
+    for exercise_id, pk in sources.order_by("exercise_id", "code").iterator(chunk_size=10_000):
+        ctx.observations_of.setdefault(exercise_id, []).append(pk)
+    return made
+
+
+@generator_step(
+    "review.Directive",
+    "leaders' directives and conclusions at the conference (issue 5): large = 40",
+)
+def directives(ctx: SeedContext) -> int:
+    Directive = ctx.model("review.Directive")
+    require_fields(Directive, "exercise", "code", "text", "conference", "given_by", "given_on")
+    rows: list[Any] = []
+    for plan in ctx.exercises:
+        people = ctx.people_by_province.get(ctx.province_of[plan.area_id], [])
+        for n in range(plan.size.directives):
+            rows.append(
+                Directive(
+                    exercise_id=plan.pk,
+                    conference_id=ctx.conference_of.get(plan.pk),
+                    code=f"CD-{n + 1:03d}",
+                    text=ctx.text.paragraph(ctx.rng.randint(1, 2)),
+                    given_by_id=ctx.rng.choice(people) if people else None,
+                    given_on=plan.start + dt.timedelta(days=20),
+                )
+            )
+    ctx.bulk_list(Directive, rows)
+    ctx.directives_of.clear()
+    for row in rows:
+        kept = ctx.directives_of.setdefault(row.exercise_id, [])
+        if len(kept) < 50:
+            kept.append(row.pk)
+    return len(rows)
 
 
 @generator_step(
@@ -1212,10 +1286,16 @@ def corrective_actions(ctx: SeedContext) -> int:
             owners: list[int | None] = list(ctx.agencies_of_area.get(plan.area_id, [None]))
             for n in range(plan.size.actions):
                 due = plan.start + dt.timedelta(days=ctx.rng.randint(30, 365))
+                from_directive = ctx.rng.random() < 0.2 and plan.pk in ctx.directives_of
                 yield Action(
                     exercise_id=plan.pk,
                     code=f"KP-{n + 1:04d}",
-                    observation_id=ctx.rng.choice(sources).pk if sources else None,
+                    observation_id=(
+                        ctx.rng.choice(sources) if sources and not from_directive else None
+                    ),
+                    directive_id=(
+                        ctx.rng.choice(ctx.directives_of[plan.pk]) if from_directive else None
+                    ),
                     title=ctx.text.phrase(5, 12, limit=400),
                     description=ctx.text.paragraph(ctx.rng.randint(0, 2)),
                     owner_id=ctx.rng.choice(owners),
@@ -1266,10 +1346,205 @@ def roster_entries(ctx: SeedContext) -> int:
     return ctx.bulk(RosterEntry, rows())
 
 
-pending_step("scenario.Inject", "MSEL injects (issue 4): large = 500 (ExerciseSize.injects)")
-pending_step(
-    "scenario.LogEntry", "conduct log entries (issue 4): large = 2,000 (ExerciseSize.log_entries)"
+def _units_of_province(ctx: SeedContext, area: int) -> list[int]:
+    """The units placed in the exercise's province (the province, its districts and communes)."""
+    province = ctx.province_of[area]
+    return [
+        unit
+        for other, units in ctx.units_of_area.items()
+        if ctx.province_of.get(other) == province
+        for unit in units
+    ]
+
+
+FORCE_NAMES: tuple[tuple[str, str, list[str]], ...] = (
+    ("LL-TQL", "Lực lượng thực hiện thiết quân luật", ["TQL"]),
+    ("LL-A2", "Lực lượng xử trí tình huống A2", ["A2"]),
+    ("LL-CD", "Lực lượng cơ động", ["A2", "A3"]),
+    ("LL-DQ", "Lực lượng dân quân tại chỗ", ["A1"]),
+    ("LL-CA", "Lực lượng công an", ["TQL", "A4"]),
+    ("LL-YT", "Lực lượng quân y", []),
+    ("LL-HC", "Lực lượng hậu cần", []),
+    ("LL-TT", "Lực lượng thông tin liên lạc", []),
 )
+VEHICLE_KINDS = ("Ô tô", "Xe máy", "Xuồng máy", "Xe cứu thương")
+EQUIPMENT_ITEMS = ("Máy thông tin VTĐ", "Lều bạt", "Đèn pin", "Loa cầm tay", "Cáng thương")
+
+
+@generator_step(
+    "forces.Force",
+    "forces and the units mobilised once per exercise, with vehicles and equipment (issue 4)",
+)
+def forces(ctx: SeedContext) -> int:
+    Force = ctx.model("forces.Force")
+    Allocation = ctx.model("forces.ForceAllocation")
+    Vehicle = ctx.model("forces.VehicleAllocation")
+    Equipment = ctx.model("forces.EquipmentAllocation")
+    require_fields(Allocation, "exercise", "unit", "forces", "planned_personnel")
+    made = 0
+    force_rows: list[Any] = []
+    allocation_rows: list[Any] = []
+    for plan in ctx.exercises:
+        for order, (code, name, situations) in enumerate(FORCE_NAMES[: plan.size.forces], 1):
+            force_rows.append(
+                Force(exercise_id=plan.pk, code=code, name=name, situations=situations, order=order)
+            )
+        units = _units_of_province(ctx, plan.area_id)[: plan.size.force_allocations]
+        for unit in units:
+            planned = ctx.rng.choice([12, 30, 31, 96, 110])
+            allocation_rows.append(
+                Allocation(
+                    exercise_id=plan.pk,
+                    unit_id=unit,
+                    planned_personnel=planned,
+                    actual_personnel=planned - ctx.rng.randint(0, 3),
+                    notes=ctx.text.phrase(0, 6, limit=400),
+                )
+            )
+    ctx.bulk_list(Force, force_rows)
+    ctx.bulk_list(Allocation, allocation_rows)
+    made += len(force_rows) + len(allocation_rows)
+    forces_of: dict[int, list[int]] = {}
+    for row in force_rows:
+        forces_of.setdefault(row.exercise_id, []).append(row.pk)
+    Link = Allocation.forces.through
+    links = []
+    vehicles = []
+    equipment = []
+    for row in allocation_rows:
+        pool = forces_of.get(row.exercise_id, [])
+        # A unit serves one force or two (counted once in the totals: domain.md section 4).
+        for force in ctx.rng.sample(pool, min(len(pool), ctx.rng.choice([1, 1, 2]))):
+            links.append(Link(forceallocation_id=row.pk, force_id=force))
+        for kind in ctx.rng.sample(VEHICLE_KINDS, 2):
+            count = ctx.rng.randint(1, 6)
+            vehicles.append(
+                Vehicle(allocation_id=row.pk, kind=kind, planned=count, actual=count - 1)
+            )
+        for item in ctx.rng.sample(EQUIPMENT_ITEMS, 2):
+            equipment.append(
+                Equipment(allocation_id=row.pk, item=item, quantity=ctx.rng.randint(1, 20))
+            )
+    made += ctx.bulk(Link, links) + ctx.bulk(Vehicle, vehicles) + ctx.bulk(Equipment, equipment)
+    return made
+
+
+@generator_step("scenario.Situation", "situations of the scenario (issue 4): large = 20")
+def situations(ctx: SeedContext) -> int:
+    Situation = ctx.model("scenario.Situation")
+    Kind = ctx.model("scenario.SituationKind")
+    require_fields(Situation, "exercise", "code", "title", "kind", "phase")
+    kinds = list(Kind._default_manager.order_by("pk").values_list("pk", flat=True))
+    if not kinds:
+        kinds = [Kind._default_manager.create(code="bench", name="Tình huống chung").pk]
+    rows = []
+    for plan in ctx.exercises:
+        agencies_pool: list[int | None] = list(ctx.agencies_of_area.get(plan.area_id, [None]))
+        for n in range(plan.size.situations):
+            rows.append(
+                Situation(
+                    exercise_id=plan.pk,
+                    code=f"A{n + 1}",
+                    title=ctx.text.phrase(4, 10, limit=400),
+                    kind_id=ctx.rng.choice(kinds),
+                    phase_id=ctx.rng.choice(plan.phase_ids) if plan.phase_ids else None,
+                    lead_agency_id=ctx.rng.choice(agencies_pool),
+                    location=f"Thôn {ctx.text.place_name()}",
+                    forces_text=ctx.text.phrase(3, 8),
+                )
+            )
+    ctx.bulk_list(Situation, rows)
+    ctx.situations_of.clear()
+    for row in rows:
+        ctx.situations_of.setdefault(row.exercise_id, []).append(row.pk)
+    return len(rows)
+
+
+INJECT_STATUSES = ("pending", "approved", "approved", "delivered", "done")
+INJECT_METHODS = ("phone", "radio", "document", "messenger", "in_person")
+
+
+@generator_step("scenario.Inject", "MSEL injects (issue 4): large = 500 (ExerciseSize.injects)")
+def injects(ctx: SeedContext) -> int:
+    from kvpt.scenario.scenario_time import parse_scenario_time
+
+    Inject = ctx.model("scenario.Inject")
+    require_fields(Inject, "exercise", "serial", "scenario_time", "content", "status", "method")
+    rows: list[Any] = []
+    for plan in ctx.exercises:
+        if not plan.size.injects:
+            continue
+        situations = ctx.situations_of.get(plan.pk, [])
+        units: list[int | None] = list(ctx.units_of_area.get(plan.area_id, [None]))
+        agencies_pool: list[int | None] = list(ctx.agencies_of_area.get(plan.area_id, [None]))
+        people = ctx.people_by_province.get(ctx.province_of[plan.area_id], [])
+        # Spread over day N-2 .. N+2, in story order; the real schedule follows it.
+        for n in range(plan.size.injects):
+            minutes = -2 * 1440 + n * (5 * 1440) // plan.size.injects
+            day, rest = divmod(minutes, 1440)
+            scenario_time = (
+                f"N{day:+d} {rest // 60:02d}:{rest % 60:02d}"
+                if day
+                else (f"N {rest // 60:02d}:{rest % 60:02d}")
+            )
+            status = ctx.rng.choice(INJECT_STATUSES)
+            scheduled = ctx.at(plan.start, 0) + dt.timedelta(minutes=minutes)
+            delivered = status in ("delivered", "done")
+            rows.append(
+                Inject(
+                    exercise_id=plan.pk,
+                    serial=n + 1,
+                    phase_id=plan.phase_ids[min(2, max(0, day + 1))] if plan.phase_ids else None,
+                    situation_id=ctx.rng.choice(situations) if situations else None,
+                    scenario_time=scenario_time,
+                    scenario_offset=parse_scenario_time(scenario_time).offset_minutes,
+                    scheduled_at=scheduled,
+                    delivered_at=scheduled + dt.timedelta(minutes=2) if delivered else None,
+                    completed_at=scheduled + dt.timedelta(minutes=30) if status == "done" else None,
+                    from_org=ctx.rng.choice(["Công an xã báo cáo", "Ban CHQS xã", "Cấp trên"]),
+                    to_agency_id=ctx.rng.choice(agencies_pool),
+                    to_unit_id=ctx.rng.choice(units),
+                    method=ctx.rng.choice(INJECT_METHODS),
+                    content=ctx.text.paragraph(ctx.rng.randint(1, 3)),
+                    expected_action=ctx.text.paragraph(1),
+                    objective=ctx.text.phrase(3, 8),
+                    controller_id=ctx.rng.choice(people) if people else None,
+                    status=status,
+                )
+            )
+    ctx.bulk_list(Inject, rows)
+    ctx.injects_of.clear()
+    for row in rows:
+        ctx.injects_of.setdefault(row.exercise_id, []).append(row.pk)
+    return len(rows)
+
+
+LOG_KINDS = ("note", "note", "note", "inject", "clock", "safety")
+
+
+@generator_step(
+    "scenario.ConductLogEntry",
+    "conduct log entries (issue 4): large = 2,000 (ExerciseSize.log_entries)",
+)
+def log_entries(ctx: SeedContext) -> int:
+    Entry = ctx.model("scenario.ConductLogEntry")
+    require_fields(Entry, "exercise", "at", "kind", "text", "inject")
+
+    def rows() -> Iterator[Any]:
+        for plan in ctx.exercises:
+            injects = ctx.injects_of.get(plan.pk, [])
+            begin = ctx.at(plan.start, 0) - dt.timedelta(days=2)
+            for n in range(plan.size.log_entries):
+                kind = ctx.rng.choice(LOG_KINDS)
+                yield Entry(
+                    exercise_id=plan.pk,
+                    at=begin + dt.timedelta(minutes=n * 5 * 1440 // plan.size.log_entries),
+                    kind=kind,
+                    text=ctx.text.paragraph(ctx.rng.randint(1, 2)),
+                    inject_id=ctx.rng.choice(injects) if injects and kind == "inject" else None,
+                )
+
+    return ctx.bulk(Entry, rows())
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -1291,6 +1566,68 @@ class AlreadySeededError(RuntimeError):
     pass
 
 
+def _throwaway_sqlite() -> bool:
+    """The database is a bench file under var/bench/ (made by `kvpt bench run|load`)."""
+    from pathlib import Path
+
+    from kvpt.bench.databases import var_dir
+
+    name = Path(str(connection.settings_dict["NAME"])).resolve()
+    return var_dir().resolve() in name.parents
+
+
+@contextmanager
+def fast_writes(out: TextIO) -> Iterator[None]:
+    """Bulk-load settings for the seed, put back afterwards (the bench measures the app's own).
+
+    SQLite: synchronous=OFF and a large page cache; journal_mode=OFF too when the file is a
+    throwaway bench database (a crash mid-seed may corrupt it: it is deleted anyway).
+    PostgreSQL: synchronous_commit=off for this session. Both: nothing changes inside a
+    transaction the caller holds (the tests), and the statistics are refreshed at the end
+    (ANALYZE on PostgreSQL, as autovacuum would; SQLite keeps its default planner).
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+
+    def sql(statement: str) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            rows = cursor.fetchall() if cursor.description else []  # no statement left open
+        return rows[0][0] if rows else None
+
+    if connection.vendor == "sqlite":
+        journal, synchronous, cache = (
+            sql(f"PRAGMA {name}") for name in ("journal_mode", "synchronous", "cache_size")
+        )
+        throwaway = _throwaway_sqlite()
+        sql("PRAGMA synchronous=OFF")
+        sql("PRAGMA cache_size=-262144")  # 256 MiB
+        if throwaway:
+            sql("PRAGMA journal_mode=OFF")
+        journal_note = ", journal_mode=OFF" if throwaway else ""
+        out.write(f"  (SQLite: synchronous=OFF{journal_note} while seeding)\n")
+        try:
+            yield
+        finally:
+            if throwaway:
+                sql(f"PRAGMA journal_mode={journal}")
+            sql(f"PRAGMA synchronous={int(synchronous)}")
+            sql(f"PRAGMA cache_size={int(cache)}")
+    elif connection.vendor == "postgresql":
+        sql("SET synchronous_commit = off")
+        out.write("  (PostgreSQL: synchronous_commit=off while seeding)\n")
+        try:
+            yield
+        finally:
+            sql("RESET synchronous_commit")
+            started = time.perf_counter()
+            sql("ANALYZE")
+            out.write(f"  ANALYZE {time.perf_counter() - started:.1f} s\n")
+    else:
+        yield
+
+
 def seed(
     scale_name: str, *, seed_value: int = DEFAULT_SEED, out: TextIO, batch_size: int = BATCH_SIZE
 ) -> dict[str, Any]:
@@ -1299,6 +1636,11 @@ def seed(
     Exercise = apps.get_model("exercises.Exercise")
     if Exercise._default_manager.filter(code__startswith=f"{CODE_PREFIX}-").exists():
         raise AlreadySeededError("this database already holds bench data (exercises BENCH-...)")
+    with fast_writes(out):
+        return _seed(scale, seed_value=seed_value, out=out, batch_size=batch_size)
+
+
+def _seed(scale: Scale, *, seed_value: int, out: TextIO, batch_size: int) -> dict[str, Any]:
     ctx = SeedContext(scale=scale, seed=seed_value, out=out, batch_size=batch_size)
     results: list[StepResult] = []
     began = time.perf_counter()

@@ -137,3 +137,84 @@ def test_seeding_twice_into_the_same_database_is_refused() -> None:
         with pytest.raises(seeding.AlreadySeededError):
             seeding.seed("tiny", out=io.StringIO())
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_every_generator_step_makes_rows_and_the_large_sizes_are_issue_7s() -> None:
+    from django.apps import apps
+
+    manifest, _, _ = _seed_tiny()
+    steps = manifest["steps"]
+    assert isinstance(steps, list)
+    idle = [s["label"] for s in steps if s["status"] != "done" or s["rows"] <= 0]
+    assert idle == [], f"steps that made no rows: {idle}"
+    # Every model the issues name has a generator (no pending step left).
+    for label in (
+        "forces.RosterEntry",
+        "forces.Force",
+        "scenario.Inject",
+        "scenario.ConductLogEntry",
+        "review.Observation",
+        "review.CorrectiveAction",
+        "review.Directive",
+    ):
+        assert label in {s["label"] for s in steps}
+        assert apps.get_model(label)
+    large = seeding.LARGE
+    assert (large.roster_rows, large.tasks, large.works, large.injects) == (5000, 1000, 300, 500)
+    assert (large.log_entries, large.observations, large.actions) == (2000, 1000, 500)
+    national = seeding.SCALES["national"]
+    assert (national.provinces, national.communes, national.districts) == (34, 3300, 700)
+    assert national.exercises * national.exercise_size.observations == 1_000_000
+
+
+@pytest.mark.django_db
+def test_the_tiny_bench_exercise_gets_each_kind_of_row_in_the_counts_its_size_names() -> None:
+    from kvpt.forces.models import ForceAllocation, RosterEntry
+    from kvpt.review.models import CorrectiveAction, Directive, Observation
+    from kvpt.scenario.models import ConductLogEntry, Inject
+
+    out = io.StringIO()
+    size = seeding.SCALES["tiny"].bench_size
+    assert size is not None
+    with transaction.atomic():
+        seeding.seed("tiny", out=out)
+        bench = Exercise.objects.get(code="BENCH-LARGE")
+        counts = {
+            "roster_rows": RosterEntry.objects.filter(exercise=bench).count(),
+            "tasks": Task.objects.filter(exercise=bench).count(),
+            "works": Work.objects.filter(exercise=bench).count(),
+            "injects": Inject.objects.filter(exercise=bench).count(),
+            "log_entries": ConductLogEntry.objects.filter(exercise=bench).count(),
+            "observations": Observation.objects.filter(exercise=bench).count(),
+            "actions": CorrectiveAction.objects.filter(exercise=bench).count(),
+            "directives": Directive.objects.filter(exercise=bench).count(),
+        }
+        allocations = ForceAllocation.objects.filter(exercise=bench).count()
+        folded = Observation.objects.filter(exercise=bench, search_text="").count()
+        offsets = Inject.objects.filter(exercise=bench, scenario_offset__isnull=True).count()
+        transaction.set_rollback(True)
+    assert counts == {name: getattr(size, name) for name in counts}
+    assert 0 < allocations <= size.force_allocations
+    assert folded == 0  # bulk inserts fill the folded search copy save() would
+    assert offsets == 0  # and the injects' sortable scenario offset
+
+
+@pytest.mark.django_db
+def test_bulk_rows_carry_the_folded_search_copy_save_would_give_them() -> None:
+    from kvpt.bench.vocabulary import fast_fold
+    from kvpt.core.text import fold
+    from kvpt.forces.models import RosterEntry, make_search_text
+    from kvpt.review.models import Observation
+
+    with transaction.atomic():
+        seeding.seed("tiny", out=io.StringIO())
+        observations = list(Observation.objects.all())
+        roster = list(RosterEntry.objects.all())
+        transaction.set_rollback(True)
+    assert observations
+    assert roster
+    assert all(o.search_text == o.folded_text() for o in observations)
+    assert all(r.search_text == make_search_text(r) for r in roster)
+    samples = [o.observation for o in observations] + ["Đường  ĐỒNG ß ﬁ Nghệ An\tx "]
+    assert [fast_fold(s) for s in samples] == [fold(s) for s in samples]

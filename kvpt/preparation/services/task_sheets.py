@@ -121,10 +121,10 @@ def task_export(*, exercise: Any, tasks: Sequence[Task], actor: Any) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    rows = [
-        [_export_value(task, key, list(task.depends_on.all())) for key, _h in header]
-        for task in tasks
-    ]
+    rows = []
+    for task in tasks:
+        dependencies = list(task.depends_on.all())  # once a task, not once a column
+        rows.append([_export_value(task, key, dependencies) for key, _h in header])
     widths = [
         14 if key in {"code", "subcommittee", "owner", "assignee"} else 18 for key, _h in header
     ]

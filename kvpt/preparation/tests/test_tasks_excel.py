@@ -473,3 +473,31 @@ def test_a_round_trip_keeps_an_owner_the_importer_could_not_pick(tw: TaskWorld) 
     assert len(result.unchanged) == 1
     other = workbook([HEADER, _row("CV-02", **{"Mã cơ quan chủ trì": w.sibling_agency.code})])
     assert _import(tw, other, actor=w.erin).errors[0].column == "Mã cơ quan chủ trì"
+
+
+def test_the_export_page_needs_as_many_queries_for_thirty_tasks_as_for_three(
+    tw: TaskWorld, client_for: ClientFor
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = tw.world
+    client = client_for(w.bob)
+    url = reverse("preparation:task_export", args=[w.exercise.pk])
+
+    def queries() -> int:
+        client.get(url)  # warm: session, permissions cached as on any page
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    first = make_task(w.exercise, "CV-00", owner=w.sibling_agency, subcommittee=tw.tb_a)
+    for n in range(1, 3):
+        make_task(w.exercise, f"CV-{n:02d}", subcommittee=tw.tb_b, depends_on=[first])
+    few = queries()
+    for n in range(3, 30):
+        make_task(w.exercise, f"CV-{n:02d}", owner=w.sibling_agency, depends_on=[first])
+    assert queries() == few  # subcommittee, owner, assignee, dependencies: loaded with the tasks
+    rows = read_back(client.get(url).content)
+    assert len([r for r in rows[2:] if r and r[0]]) == 30
