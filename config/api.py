@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Swagger
 from kvpt.accounts.api import router as accounts_router
 from kvpt.core.api import API_AUTH, Utf8JSONRenderer, install_error_handlers
 from kvpt.evaluation.api import router as evaluation_router
+from kvpt.exchange.api import router as exchange_router
 from kvpt.exercises.api import router as exercises_router
 from kvpt.exercises.committee_api import router as committee_router
 from kvpt.exercises.structure_api import router as structure_router
@@ -15,6 +16,7 @@ from kvpt.organisations.api import router as organisations_router
 from kvpt.preparation.api import router as preparation_router
 from kvpt.reports.api import router as reports_router
 from kvpt.review.api import router as review_router
+from kvpt.review.lessons_api import router as lessons_router
 from kvpt.scenario.api import router as scenario_router
 
 api = NinjaAPI(
@@ -42,5 +44,7 @@ api.add_router("", preparation_router)
 api.add_router("", scenario_router)
 api.add_router("", evaluation_router)
 api.add_router("", review_router)
+api.add_router("", lessons_router)
 api.add_router("", forces_router)
 api.add_router("", reports_router)
+api.add_router("", exchange_router)

@@ -41,8 +41,9 @@ def seed_database(args: argparse.Namespace) -> dict[str, Any]:
 
 @subcommand(
     "bench",
-    "Đo hiệu năng (benchmarks): seed = sinh dữ liệu, run = đo trang và API, load = thử tải.",
-    arg("action", choices=("seed", "run", "load"), help="seed | run | load"),
+    "Đo hiệu năng (benchmarks): seed = sinh dữ liệu, run = đo trang và API, load = thử tải, "
+    "lessons = đo tìm kiếm thư viện bài học trên CSDL đã sinh dữ liệu.",
+    arg("action", choices=("seed", "run", "load", "lessons"), help="seed | run | load | lessons"),
     arg("--scale", choices=SCALES, default="large", help="Quy mô dữ liệu (mặc định large)."),
     arg("--seed", type=int, default=None, help="Hạt giống ngẫu nhiên (mặc định cố định)."),
     arg(
@@ -78,6 +79,11 @@ def bench(args: argparse.Namespace) -> int:
         except AlreadySeededError as exc:
             return fail(str(exc))
         return 0
+    if args.action == "lessons":
+        prepare_database(args.database_url)
+        from kvpt.bench import lessons
+
+        return lessons.main(args)
     if args.action == "run":
         from kvpt.bench import runner
 

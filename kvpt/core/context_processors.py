@@ -12,6 +12,7 @@ from kvpt.core.models import Classification
 NAVIGATION = [
     ("core:home", _("Trang chủ")),
     ("exercises:list", _("Diễn tập")),
+    ("lessons:library", _("Thư viện bài học")),
     ("organisations:area_list", _("Địa bàn")),
     ("organisations:agency_list", _("Cơ quan")),
     ("organisations:unit_list", _("Đơn vị")),

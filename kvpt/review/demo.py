@@ -113,6 +113,21 @@ OBSERVATIONS = [
         state="action_planned",
         illustrative=True,
     ),
+    ObservationRow(
+        "NX-06",
+        "shortcoming",
+        "logistics",
+        "Bảo đảm hậu cần, kỹ thuật cho lực lượng thực binh có lúc chưa kịp thời; đường cơ động "
+        "vào khu vực diễn tập hẹp, xe vận tải khó tiếp cận.",
+        discussion="Kế hoạch hậu cần lập muộn, chưa khảo sát kỹ đường cơ động.",
+        conclusion="Khảo sát, lập kế hoạch bảo đảm hậu cần, kỹ thuật ngay từ giai đoạn chuẩn bị.",
+        recommendation="Lập kế hoạch bảo đảm hậu cần, kỹ thuật và khảo sát đường cơ động trước "
+        "khi luyện tập.",
+        raised_by_agency="388-BCHQS",
+        tags=("hậu cần", "đường cơ động"),
+        state="lesson_identified",
+        illustrative=True,
+    ),
 ]
 
 

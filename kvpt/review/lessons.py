@@ -1,0 +1,462 @@
+"""The lessons library: search every observation and lesson a user may see, similar earlier
+lessons of an area's lineage, and turning an open lesson into a preparation task.
+
+What a search means (the same on SQLite and PostgreSQL; `matches` is its reference):
+
+    words(q)  = the maximal runs of letters and digits (Python's \\w) of fold(q), without repeats
+    a row matches when every word of words(q) is a substring of the row's `search_text`
+              (fold of its code, ODCR texts and tags: kvpt.review.models.Observation.folded_text)
+
+"hau can" finds "hậu cần", "duong" finds "đường" and also "đường" inside "con đường"; "can"
+alone also finds "cán bộ"'s neighbour "cần". Substring, not word prefix: both engines index it
+(PostgreSQL pg_trgm GIN serves LIKE '%word%'; SQLite FTS5 with the trigram tokenizer serves a
+quoted phrase, which matches a substring of three or more characters; a shorter word is a LIKE on
+the table). Ranking (newest first) is the engines' own and is not part of the meaning.
+
+Who sees what: every observation of the exercises the user sees (kvpt.review.selectors), and
+the lessons (states lesson identified, action planned, lesson learned) of the exercises held on
+the lineage of the user's areas: the areas themselves, their ancestors, their predecessors through
+AreaSuccession (transitively) and the predecessors' ancestors. A 2026 commune's staff learn from
+the 2023 district their commune came from. Clearance applies to the exercise and the record.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from kvpt.core.scope import get_scope
+from kvpt.core.text import fold
+from kvpt.review.models import Observation, ObservationState
+
+LESSON_STATES = (
+    ObservationState.LESSON_IDENTIFIED,
+    ObservationState.ACTION_PLANNED,
+    ObservationState.LESSON_LEARNED,
+)
+# A lesson still to act on: it can become a preparation task of a new exercise.
+OPEN_LESSON_STATES = (ObservationState.LESSON_IDENTIFIED, ObservationState.ACTION_PLANNED)
+# Exercise statuses in which one "is being planned": the similar lessons are shown, tasks added.
+PLANNING_STATUSES = ("draft", "planned", "preparing")
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+COUNT_CAP = 1000  # "hơn 1.000 kết quả": counting every match of a frequent word costs too much
+MAX_WORDS = 10
+MAX_WORD_LENGTH = 60
+MAX_LINEAGE_ROUNDS = 6  # predecessor generations walked (a merger of a merger ...)
+SIMILAR_COUNT = 5
+SIMILAR_CANDIDATES = 400
+FTS_TABLE = "review_observation_fts"
+TRIGRAM = 3
+
+_WORD = re.compile(r"\w+")
+
+
+# --- the meaning -------------------------------------------------------------------------------
+
+
+def query_words(q: str | None) -> list[str]:
+    """The folded words of a query, in order, without repeats (at most MAX_WORDS)."""
+    seen: list[str] = []
+    for word in _WORD.findall(fold(q)):
+        word = word[:MAX_WORD_LENGTH]
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_WORDS]
+
+
+def matches(search_text: str, words: Iterable[str]) -> bool:
+    """The reference meaning: every word occurs in the folded text."""
+    return all(word in search_text for word in words)
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def with_words(queryset: QuerySet[Observation], words: list[str]) -> QuerySet[Observation]:
+    """Rows whose search_text contains every word (the index each engine has serves it)."""
+    if not words:
+        return queryset
+    if connection.vendor == "sqlite":
+        long_words = [w for w in words if len(w) >= TRIGRAM]
+        if long_words:
+            expression = " AND ".join(_fts_phrase(w) for w in long_words)
+            queryset = queryset.filter(
+                # The table name is a constant; the expression goes in as a parameter.
+                pk__in=RawSQL(  # noqa: S611
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                    [expression],
+                )
+            )
+        for word in words:
+            if len(word) < TRIGRAM:
+                queryset = queryset.filter(search_text__contains=word)
+        return queryset
+    for word in words:
+        # LIKE '%word%' (escaped by Django): the trigram GIN index serves it.
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+# --- who sees what -----------------------------------------------------------------------------
+
+
+def _ids_of_paths(paths: Iterable[str]) -> set[int]:
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+
+
+def lineage_area_ids(area_ids: Iterable[int], paths: Iterable[str] = ()) -> set[int]:
+    """The areas, their ancestors, their predecessors (transitively) and those's ancestors.
+
+    `paths` are the materialised paths of `area_ids` when the caller has them (saves a query).
+    One query per generation of predecessors, at most MAX_LINEAGE_ROUNDS + 1 in all.
+    """
+    from kvpt.organisations.models import Area, AreaSuccession
+
+    start = set(area_ids)
+    paths = list(paths)
+    if not paths and start:
+        paths = list(Area.objects.filter(pk__in=start).values_list("path", flat=True))
+    lineage = start | _ids_of_paths(paths)
+    frontier = set(start)
+    for _round in range(MAX_LINEAGE_ROUNDS):
+        if not frontier:
+            break
+        found = AreaSuccession.objects.filter(successor_id__in=frontier).values_list(
+            "predecessor_id", "predecessor__path"
+        )
+        new: set[int] = set()
+        for predecessor_id, path in found:
+            if predecessor_id not in lineage:
+                new.add(predecessor_id)
+            lineage |= {predecessor_id} | _ids_of_paths([path or ""])
+        frontier = new
+    return lineage
+
+
+_LINEAGE_ATTR = "_kvpt_lesson_lineage"
+
+
+def user_lineage(user: Any) -> set[int]:
+    """The lineage of the areas the user holds a role on and of their exercise grants' areas
+    (cached on the user for the request)."""
+    cached = getattr(user, _LINEAGE_ATTR, None)
+    if cached is not None:
+        return set(cached)
+    scope = get_scope(user)
+    paths = list(scope.area_roles)
+    area_ids = {int(p.strip("/").split("/")[-1]) for p in paths if p.strip("/")}
+    if scope.exercise_roles:
+        from kvpt.exercises.models import Exercise
+
+        for area_id, path in Exercise.objects.filter(pk__in=list(scope.exercise_roles)).values_list(
+            "area_id", "area__path"
+        ):
+            area_ids.add(area_id)
+            paths.append(path)
+    lineage = lineage_area_ids(area_ids, paths) if area_ids else set()
+    setattr(user, _LINEAGE_ATTR, frozenset(lineage))
+    return lineage
+
+
+def library_filter(user: Any) -> Q:
+    """Q on Observation: what the user may find in the library (module docstring)."""
+    scope = get_scope(user)
+    if scope.is_anonymous:
+        return Q(pk__in=[])
+    cleared = Q(classification__lte=scope.clearance, exercise__classification__lte=scope.clearance)
+    if scope.is_superuser:
+        return cleared
+    own = scope.area_filter("exercise__area__path")
+    if scope.exercise_roles:
+        own |= Q(exercise_id__in=list(scope.exercise_roles))
+    lineage = user_lineage(user)
+    if lineage:
+        own |= Q(state__in=LESSON_STATES, exercise__area_id__in=sorted(lineage))
+    return own & cleared
+
+
+def library(user: Any) -> QuerySet[Observation]:
+    """Every observation and lesson the user may find, with what a result line shows."""
+    return Observation.objects.filter(library_filter(user)).select_related(
+        "exercise", "exercise__area", "exercise__level", "exercise__organisation"
+    )
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonFilters:
+    """What the library can be narrowed by; every field is optional (a wrong id finds nothing)."""
+
+    q: str = ""
+    area: str = ""  # ObservationArea
+    kind: str = ""
+    state: str = ""
+    level: str = ""  # AreaLevel id or code: the exercise's level
+    year: str = ""
+    organisation: str = ""  # Agency id: the exercise's organisation
+
+    @property
+    def words(self) -> list[str]:
+        return query_words(self.q)
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if -(2**63) < number < 2**63 else None
+
+
+def lesson_search(user: Any, filters: LessonFilters) -> QuerySet[Observation]:
+    """The library narrowed by `filters`, newest first."""
+    queryset = library(user)
+    if filters.area:
+        queryset = queryset.filter(area=filters.area)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.year:
+        year = _as_int(filters.year)
+        queryset = queryset.filter(exercise__year=year) if year is not None else queryset.none()
+    if filters.level:
+        level = _as_int(filters.level)
+        if level is not None:
+            queryset = queryset.filter(exercise__level_id=level)
+        else:
+            queryset = queryset.filter(exercise__level__code=filters.level)
+    if filters.organisation:
+        organisation = _as_int(filters.organisation)
+        queryset = (
+            queryset.filter(exercise__organisation_id=organisation)
+            if organisation is not None
+            else queryset.none()
+        )
+    return with_words(queryset, filters.words).order_by("-pk")
+
+
+@dataclass
+class ResultPage:
+    """One page of results and a count capped at COUNT_CAP."""
+
+    items: list[Observation]
+    number: int
+    size: int
+    count: int
+    capped: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * self.size < self.count
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def last_number(self) -> int:
+        return max(1, math.ceil(self.count / self.size))
+
+
+def page_of(queryset: QuerySet[Observation], page: Any = 1, size: Any = PAGE_SIZE) -> ResultPage:
+    """Two queries: the capped count, then the page (a page past the cap or the end is the last)."""
+    size_value = min(max(_as_int(size) or PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    capped = counted > COUNT_CAP
+    count = min(counted, COUNT_CAP)
+    last = max(1, math.ceil(count / size_value))
+    number = min(max(_as_int(page) or 1, 1), last)
+    start = (number - 1) * size_value
+    items = list(queryset[start : start + size_value]) if count else []
+    return ResultPage(items=items, number=number, size=size_value, count=count, capped=capped)
+
+
+# --- similar lessons ---------------------------------------------------------------------------
+
+# Words too common in the register to say two lessons are alike.
+STOP_WORDS = frozenset(
+    fold(w)
+    for w in " ".join(
+        [
+            "và các của cho được trong với là có những một này đã không còn chưa theo về để khi",
+            "từ đến tại trên ra vào như năm nhận xét bài học diễn tập khu vực phòng thủ",
+        ]
+    ).split()
+)
+
+
+def text_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(fold(text)) if len(w) >= 2 and w not in STOP_WORDS}
+
+
+@dataclass
+class SimilarLesson:
+    observation: Observation
+    score: float
+    shared: list[str] = field(default_factory=list)  # the words in common, rarest first
+
+
+def exercise_text(exercise: Any) -> str:
+    """What an exercise being planned is about: its name, purposes and requirements."""
+    parts = [exercise.name, exercise.code_name or ""]
+    parts += [str(p) for p in (exercise.purposes or [])]
+    parts += [str(r) for r in (exercise.requirements or [])]
+    return " ".join(parts)
+
+
+def similar_lessons(
+    user: Any, exercise: Any, text: str, *, limit: int = SIMILAR_COUNT
+) -> list[SimilarLesson]:
+    """The `limit` lessons of earlier exercises of `exercise`'s area lineage most like `text`.
+
+    Score: the sum, over the words `text` shares with a lesson, of the word's rarity among the
+    candidates (log(1 + N / df)); ties go to the newer lesson. Candidates: the SIMILAR_CANDIDATES
+    newest lessons of the lineage the user may see. Three queries at most plus the lineage walk.
+    """
+    lineage = lineage_area_ids([exercise.area_id], [exercise.area.path])
+    candidates = (
+        Observation.objects.filter(library_filter(user))
+        .filter(
+            state__in=LESSON_STATES,
+            exercise__area_id__in=sorted(lineage),
+            exercise__year__lte=exercise.year,
+        )
+        .exclude(exercise_id=exercise.pk)
+        .order_by("-exercise__year", "-pk")
+        .values_list("pk", "search_text")[:SIMILAR_CANDIDATES]
+    )
+    rows = [(pk, set(_WORD.findall(search_text))) for pk, search_text in candidates]
+    if not rows:
+        return []
+    wanted = text_words(text)
+    frequency: Counter[str] = Counter()
+    for _pk, words in rows:
+        frequency.update(words & wanted)
+    total = len(rows)
+    scored = []
+    for order, (pk, words) in enumerate(rows):
+        shared = sorted(words & wanted, key=lambda w: (frequency[w], w))
+        score = sum(math.log(1 + total / frequency[w]) for w in shared)
+        scored.append((-score, order, pk, shared, score))
+    scored.sort()
+    best = scored[:limit]
+    found = library(user).in_bulk([pk for *_rest, pk, _shared, _score in best])
+    return [
+        SimilarLesson(found[pk], round(score, 2), shared)
+        for _neg, _order, pk, shared, score in best
+        if pk in found
+    ]
+
+
+# --- turning a lesson into a task --------------------------------------------------------------
+
+TASK_CATEGORIES = {
+    "documents": "documents",
+    "works": "works",
+    "logistics": "logistics",
+    "security": "security",
+    "live_troops": "drills",
+    "preparation": "other",
+    "mechanism": "drills",
+    "other": "other",
+}
+
+
+def task_code_for(observation: Observation) -> str:
+    return f"BH-{observation.pk}"
+
+
+def task_exercises(user: Any) -> QuerySet[Any]:
+    """Exercises being planned that the user sees (the service checks the right to add tasks)."""
+    from kvpt.exercises.selectors import exercise_list
+
+    return exercise_list(user).filter(status__in=PLANNING_STATUSES).order_by("-year", "code")
+
+
+def lesson_to_task(*, observation: Observation, exercise: Any, actor: Any) -> Any:
+    """Add to `exercise` a preparation task carrying the lesson's recommendation.
+
+    Through kvpt.preparation's task_create: the right to add tasks (403), the exercise's
+    revision and the task's history apply. The task's note names the source lesson (its code,
+    exercise and address); a lesson becomes a task of an exercise once.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from kvpt.preparation.models import Task
+    from kvpt.preparation.services.tasks import task_create
+
+    if observation.state not in OPEN_LESSON_STATES:
+        raise ValidationError(
+            {
+                "observation": _(
+                    "Chỉ bài học chưa rút kinh nghiệm xong (đã xác định bài học, đã lập kế hoạch "
+                    "khắc phục) mới chuyển được thành công việc."
+                )
+            }
+        )
+    if exercise.status not in PLANNING_STATUSES:
+        raise ValidationError(
+            {"exercise": _("Chỉ thêm công việc vào cuộc diễn tập đang lập kế hoạch, chuẩn bị.")}
+        )
+    code = task_code_for(observation)
+    if Task.objects.filter(exercise=exercise, code=code).exists():
+        raise ValidationError(
+            {
+                "exercise": _(
+                    "Bài học này đã được chuyển thành công việc %(code)s của cuộc diễn tập."
+                )
+                % {"code": code}
+            }
+        )
+    source = observation.exercise
+    content = observation.recommendation or observation.conclusion or observation.observation
+    title = content if len(content) <= 400 else content[:397] + "..."
+    note = _(
+        "Từ bài học %(code)s của cuộc diễn tập %(exercise)s (%(year)s): %(url)s\n"
+        "Nhận xét: %(observation)s\nKiến nghị, giải pháp: %(recommendation)s"
+    ) % {
+        "code": observation.code,
+        "exercise": source.code,
+        "year": source.year,
+        "url": observation_library_url(observation),
+        "observation": observation.observation,
+        "recommendation": observation.recommendation or "-",
+    }
+    return task_create(
+        exercise=exercise,
+        code=code,
+        title=title,
+        category=TASK_CATEGORIES.get(observation.area, "other"),
+        classification=max(int(exercise.classification), int(observation.classification)),
+        notes=note,
+        actor=actor,
+    )
+
+
+def observation_library_url(observation: Observation) -> str:
+    from django.urls import reverse
+
+    return reverse("lessons:detail", args=[observation.pk])
