@@ -404,8 +404,16 @@ def _directive_changes(
 )
 @paginate(LoggedPagePagination)
 def list_directives(request: HttpRequest, exercise_id: int) -> Any:
+    from django.db.models import Prefetch
+
     exercise = _exercise(request.user, exercise_id)
-    return _of(selectors.directive_list, request.user, exercise.pk)
+    # The action ids of the whole page in one query (DirectiveOut.resolve_action_ids reads them).
+    visible_actions = (
+        selectors.action_list(request.user).select_related(None).only("pk", "directive_id")
+    )
+    return _of(selectors.directive_list, request.user, exercise.pk).prefetch_related(
+        Prefetch("actions", queryset=visible_actions, to_attr="visible_actions")
+    )
 
 
 @router.post(E + "/directives", response={201: DirectiveOut, **WRITE_ERRORS}, summary="Ghi chỉ đạo")

@@ -206,6 +206,9 @@ class DirectiveOut(Schema):
     def resolve_action_ids(obj: Any, context: Any) -> list[int]:
         from kvpt.review.selectors import action_list
 
+        prefetched = getattr(obj, "visible_actions", None)  # the list endpoint's prefetch
+        if prefetched is not None:
+            return [action.pk for action in prefetched]  # the same order as the query below
         user = context["request"].user if context else None
         return list(action_list(user).filter(directive=obj).values_list("pk", flat=True))
 

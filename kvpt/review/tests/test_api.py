@@ -204,3 +204,34 @@ def test_evidence_upload_through_the_api(
     bad = api_client_for(owner).post(url, {"file": SimpleUploadedFile("a.pdf", b"MZ\x90")})
     assert bad.status_code == 422
     assert len(api_client_for(world.bob).get(url).json()) == 1
+
+
+def test_the_directive_list_needs_as_many_queries_for_twelve_directives_as_for_two(
+    world: World, api_client_for: Callable[[Any], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_client_for(world.alice)
+    url = f"{_base(world)}/directives"
+
+    def listed() -> tuple[int, list[dict[str, Any]]]:
+        api.get(url)  # warm: the token's user and scope, as on any request
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url)
+        assert response.status_code == 200
+        return len(captured), response.json()["items"]
+
+    actions = []
+    for n in range(2):
+        made = helpers.directive(world, text=f"Chỉ đạo số {n}")
+        actions.append(helpers.action(world, directive=made, title=f"Việc {n}").pk)
+    few, _ = listed()
+    for n in range(2, 12):
+        made = helpers.directive(world, text=f"Chỉ đạo số {n}")
+        helpers.action(world, directive=made, title=f"Việc {n}")
+    many, items = listed()
+    assert many == few  # the action ids of the whole page come in one query
+    assert len(items) == 12
+    assert all(len(item["action_ids"]) == 1 for item in items)
+    assert sorted(i for item in items[:2] for i in item["action_ids"]) == sorted(actions)
