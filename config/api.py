@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Swagger
 from kvpt.accounts.api import router as accounts_router
 from kvpt.core.api import API_AUTH, Utf8JSONRenderer, install_error_handlers
 from kvpt.evaluation.api import router as evaluation_router
+from kvpt.exchange.api import router as exchange_router
 from kvpt.exercises.api import router as exercises_router
 from kvpt.exercises.committee_api import router as committee_router
 from kvpt.exercises.structure_api import router as structure_router
@@ -46,3 +47,4 @@ api.add_router("", review_router)
 api.add_router("", lessons_router)
 api.add_router("", forces_router)
 api.add_router("", reports_router)
+api.add_router("", exchange_router)

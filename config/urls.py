@@ -15,6 +15,7 @@ urlpatterns = [
     path("exercises/", include("kvpt.review.urls")),
     path("exercises/", include("kvpt.reports.urls")),
     path("lessons/", include("kvpt.review.lessons_views")),
+    path("", include("kvpt.exchange.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

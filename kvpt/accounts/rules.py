@@ -64,6 +64,9 @@ rules.add_perm("accounts.manage_memberships", is_directory_admin)
 rules.add_perm("exercises.add_exercise", is_exercise_editor)
 rules.add_perm("exercises.change_exercise", is_exercise_editor)
 rules.add_perm("exercises.delete_exercise", is_exercise_editor)
+# Export a whole exercise to an exchange file (kvpt/exchange); importing one is creating an
+# exercise in the file's area (exercises.add_exercise).
+rules.add_perm("exchange.export_exercise", is_exercise_editor)
 # The exercise's structure: phases, contents, milestones, committees and their members.
 rules.add_perm("exercises.change_structure", is_exercise_editor)
 # Preparation records (tasks, documents, works, budget lines): add / change / delete. The object

@@ -68,7 +68,7 @@ def populate(world: World) -> Any:
         exercise=exercise,
         code="VB-01",
         title="Kế hoạch",
-        kind=DocumentKind.objects.order_by("pk")[0],
+        kind=DocumentKind.objects.get_or_create(code="KH-DT", defaults={"name": "Kế hoạch"})[0],
     )
     version = DocumentVersion(
         document=document,
@@ -90,7 +90,7 @@ def populate(world: World) -> Any:
         exercise=exercise,
         code="TH-1",
         title="Gây rối",
-        kind=SituationKind.objects.order_by("pk")[0],
+        kind=SituationKind.objects.get_or_create(code="riot", defaults={"name": "Gây rối"})[0],
         phase=phase,
         lead_agency=world.agency,
     )
@@ -104,8 +104,11 @@ def populate(world: World) -> Any:
         scheduled_at=timezone.make_aware(dt.datetime(2023, 10, 5, 7, 30)),
         content="Báo cáo tình hình",
     )
-    scale = RatingScale.objects.order_by("pk").first()
-    assert scale is not None
+    # Seeded by a migration, but a transactional test's flush may have emptied the catalogue.
+    scale, _new = RatingScale.objects.get_or_create(code="GKDK", defaults={"name": "Giỏi, khá"})
+    ScaleLevel.objects.get_or_create(
+        scale=scale, code="GIOI", defaults={"label": "Giỏi", "order": 1}
+    )
     criteria = CriteriaSet.objects.create(
         exercise=exercise, code="TC", name="Tiêu chí", scale=scale
     )
