@@ -35,7 +35,8 @@ class ExerciseFacts:
     end_date: D = D(2023, 8, 24)
     leadership_mechanism: str = (
         "Đảng lãnh đạo, chính quyền điều hành, các ban, ngành, đoàn thể làm tham mưu, quân sự, "
-        "công an làm nòng cốt khi có tình huống."
+        "công an làm nòng cốt khi có tình huống. Ban CHQS huyện là cơ quan tham mưu trực tiếp "
+        "cho Ban Chỉ đạo diễn tập."
     )
     purposes: tuple[str, ...] = (
         "Nâng cao năng lực lãnh đạo, chỉ đạo, điều hành của cấp ủy, chính quyền huyện trong xây "

@@ -43,6 +43,9 @@ def test_the_summary_holds_the_seeds_figures_in_the_right_sections(summary: byte
     assert "Lang Chánh, ngày 31 tháng 8 năm 2023" in head
     assert "Tổng kết diễn tập khu vực phòng thủ huyện Lang Chánh năm 2023" in head
 
+    # The leadership mechanism, with the district military command as the direct advisory body
+    # (domain.md §6), among the exercise's characteristics.
+    assert "Ban CHQS huyện là cơ quan tham mưu trực tiếp" in sections["I"]
     preparation = sections["II"]
     assert "Thành lập 7 tiểu ban" in preparation
     assert "Bí thư Huyện ủy, Chủ tịch HĐND huyện làm Trưởng ban" in preparation
