@@ -107,6 +107,13 @@ def library_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _task_targets(user: Any) -> list[Any]:
+    """Exercises being planned to which the user may add tasks (the first 50)."""
+    from kvpt.preparation.services.tasks import can_add_tasks
+
+    return [e for e in lessons.task_exercises(user)[:50] if can_add_tasks(user, e)]
+
+
 @login_required
 def lesson_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -120,7 +127,7 @@ def lesson_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "observation": observation,
             "exercise": observation.exercise,
             "can_turn": can_turn,
-            "target_exercises": list(lessons.task_exercises(user)[:100]) if can_turn else [],
+            "target_exercises": _task_targets(user) if can_turn else [],
             "breadcrumbs": [
                 (_("Thư viện bài học"), "/lessons/"),
                 (observation.code, None),

@@ -251,6 +251,7 @@ PARAM_CONSTANTS: dict[str, Callable[[], Any]] = {
 WORD_LABELS: dict[str, str] = {
     "report": "reports.generatedreport",
     "evidence": "review.actionevidence",
+    "lesson": "review.observation",  # the lessons library: /lessons/<pk>/ is an observation
 }
 
 

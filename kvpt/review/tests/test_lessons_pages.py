@@ -91,6 +91,10 @@ def test_turning_a_lesson_into_a_task_by_page_403_without_the_right(world: World
     detail = client_for(world.alice).get(f"/lessons/{lesson.pk}/").content.decode()
     assert "Tạo công việc từ bài học" in detail
     assert "DT-2026" in detail
+    assert (
+        "Tạo công việc từ bài học"
+        not in client_for(world.bob).get(f"/lessons/{lesson.pk}/").content.decode()
+    )
     denied = client_for(world.bob).post(f"/lessons/{lesson.pk}/task/", {"exercise": target.pk})
     assert denied.status_code == 403
     hidden = client_for(world.charlie).post(f"/lessons/{lesson.pk}/task/", {"exercise": target.pk})
