@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from kvpt.core.scope import get_scope
 from kvpt.core.text import fold
@@ -58,6 +59,9 @@ SIMILAR_CANDIDATES = 400
 FTS_TABLE = "review_observation_fts"
 # Up to this many visible exercises, the library filters by their ids (one more query).
 MAX_LISTED_EXERCISES = 3000
+# Up to this many, the search reads their rows rather than a word's index entries (a province
+# holds about 250 exercises of 125 observations in the national set).
+FEW_EXERCISES = 300
 TRIGRAM = 3
 
 _WORD = re.compile(r"\w+")
@@ -85,9 +89,24 @@ def _fts_phrase(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def with_words(queryset: QuerySet[Observation], words: list[str]) -> QuerySet[Observation]:
-    """Rows whose search_text contains every word (the index each engine has serves it)."""
+def with_words(
+    queryset: QuerySet[Observation], words: list[str], *, use_index: bool = True
+) -> QuerySet[Observation]:
+    """Rows whose search_text contains every word (the index each engine has serves it).
+
+    Without `use_index` (a reader whose exercises hold few rows), the same substring test runs
+    on those rows only: a frequent word's index entries cost more than reading them.
+    """
     if not words:
+        return queryset
+    if not use_index:
+        # An expression the trigram index does not cover: PostgreSQL then starts from the
+        # exercises' rows. The same LIKE '%word%' (escaped) on the same text: the same meaning.
+        queryset = queryset.alias(
+            _lesson_text=Concat("search_text", Value(""), output_field=TextField())
+        )
+        for word in words:
+            queryset = queryset.filter(_lesson_text__contains=word)
         return queryset
     if connection.vendor == "sqlite":
         long_words = [w for w in words if len(w) >= TRIGRAM]
@@ -147,6 +166,7 @@ def lineage_area_ids(area_ids: Iterable[int], paths: Iterable[str] = ()) -> set[
 
 
 _LINEAGE_ATTR = "_kvpt_lesson_lineage"
+_LISTED_ATTR = "_kvpt_lesson_listed"  # set by library_filter: the reader's exercises are listed
 
 
 def user_lineage(user: Any) -> set[int]:
@@ -207,6 +227,9 @@ def library_filter(user: Any) -> Q:
             own |= Q(state__in=LESSON_STATES, exercise_id__in=lineage_ids)
         else:
             own |= Q(state__in=LESSON_STATES, exercise__area_id__in=sorted(lineage))
+            ids = ids + [0] * (MAX_LISTED_EXERCISES + 1)  # not a few
+        ids = ids + lineage_ids
+    setattr(user, _LISTED_ATTR, len(ids))
     return own & cleared
 
 
@@ -270,7 +293,14 @@ def lesson_search(user: Any, filters: LessonFilters) -> QuerySet[Observation]:
             if organisation is not None
             else queryset.none()
         )
-    return with_words(queryset, filters.words).order_by("-pk")
+    listed = getattr(user, _LISTED_ATTR, None)
+    few = listed is not None and listed <= FEW_EXERCISES
+    queryset = with_words(queryset, filters.words, use_index=not few)
+    if few:
+        # A reader with a few exercises: newest first over their (few) rows. Ordering by the bare
+        # primary key would let PostgreSQL walk the whole table backwards looking for them.
+        return queryset.order_by((F("pk") + Value(0)).desc())
+    return queryset.order_by("-pk")
 
 
 @dataclass

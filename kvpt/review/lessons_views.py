@@ -47,18 +47,15 @@ def filters_from(data: Any) -> lessons.LessonFilters:
 
 def _choices(user: Any) -> dict[str, Any]:
     """Levels, years and organisations offered by the filters: those of the user's exercises."""
-    from kvpt.organisations.models import AreaLevel
+    from kvpt.organisations.models import Agency, AreaLevel
 
-    exercises = exercise_list(user)
-    years = sorted(set(exercises.values_list("year", flat=True)), reverse=True)
-    organisations = sorted(
-        {
-            (pk, name)
-            for pk, name in exercises.filter(organisation__isnull=False).values_list(
-                "organisation_id", "organisation__name"
-            )
-        },
-        key=lambda item: item[1],
+    exercises = exercise_list(user).order_by()
+    # DISTINCT in the database: a national reader sees thousands of exercises.
+    years = list(exercises.values_list("year", flat=True).distinct().order_by("-year"))
+    organisations = list(
+        Agency.objects.filter(pk__in=exercises.values("organisation_id"))
+        .order_by("name")
+        .values_list("pk", "name")
     )
     return {
         "areas": ObservationArea.choices,
