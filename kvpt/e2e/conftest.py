@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from kvpt.demo.load import load_demo
 
@@ -24,6 +24,9 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 # Schemes that never leave the machine (inline images, blobs, about:blank).
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 E2E_DIR = Path(__file__).parent
+# Assertions wait as long as actions (15 s): Playwright's 5 s default fails on a busy 2-core machine
+# where the page is right but slow to arrive.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
