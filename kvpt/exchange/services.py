@@ -152,18 +152,49 @@ class _Keys:
     def __init__(self) -> None:
         self.cache: dict[tuple[str, int], Any] = {}
 
+    def preload(self, label: str, pks: set[int]) -> None:
+        """Read the keys of many records of one model at once (one query per 500 records)."""
+        from django.apps import apps
+
+        names = NATURAL_KEYS[label]
+        missing = sorted(pk for pk in pks if (label, pk) not in self.cache)
+        manager = apps.get_model(label)._default_manager
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for pk in chunk:
+                self.cache[(label, pk)] = None  # a dangling id stays None, as key() gives
+            for pk, *row in manager.filter(pk__in=chunk).values_list("pk", *names):
+                self.cache[(label, pk)] = row[0] if len(names) == 1 else list(row)
+
     def key(self, label: str, pk: int) -> Any:
         if (label, pk) not in self.cache:
-            from django.apps import apps
-
-            names = NATURAL_KEYS[label]
-            row = apps.get_model(label)._default_manager.filter(pk=pk).values_list(*names).first()
-            if row is None:
-                value: Any = None
-            else:
-                value = row[0] if len(names) == 1 else list(row)
-            self.cache[(label, pk)] = value
+            self.preload(label, {pk})
         return self.cache[(label, pk)]
+
+
+def _preload_keys(spec: ModelSpec, rows: list[Any], keys: _Keys) -> None:
+    """Every outside record the rows name, read per model before encoding (no query per row)."""
+    wanted: dict[str, set[int]] = {}
+    for name in spec.fields:
+        model_field = _field(spec.model, name)
+        if not model_field.is_relation:
+            continue
+        label = model_field.related_model._meta.label
+        if label in BY_LABEL:
+            continue
+        bucket = wanted.setdefault(label, set())
+        for obj in rows:
+            if model_field.many_to_many:
+                bucket.update(related.pk for related in getattr(obj, name).all())
+            elif (pk := getattr(obj, model_field.attname)) is not None:
+                bucket.add(pk)
+    if spec.label in TARGET_FIELDS:
+        for obj in rows:
+            label = TARGET_KINDS.get(obj.target_kind)
+            if label is not None and label not in BY_LABEL and obj.target_id is not None:
+                wanted.setdefault(label, set()).add(obj.target_id)
+    for label, pks in wanted.items():
+        keys.preload(label, pks)
 
 
 def _rows(spec: ModelSpec, exercise: Any) -> list[Any]:
@@ -233,6 +264,7 @@ def build_document(exercise: Any) -> tuple[dict[str, Any], list[Any]]:
     for spec in MODELS:
         rows = _rows(spec, exercise)
         positions[spec.label] = {obj.pk: i for i, obj in enumerate(rows)}
+        _preload_keys(spec, rows, keys)
         encoded = [_encode_row(spec, obj, positions, keys) for obj in rows]
         for row in encoded:
             marking = max(marking, _marking(row))

@@ -182,3 +182,33 @@ def test_an_encrypted_export_carries_its_marking_in_clear_and_imports_back(world
     )
     # Same installation: the code is taken, which is the only problem.
     assert [p.place for p in report.errors] == ["exercise.code"]
+
+
+def _tasks_with_assignees(world: World, first: int, count: int) -> None:
+    from kvpt.core.testing.factories import PersonFactory
+    from kvpt.preparation.models import Task
+
+    for n in range(first, first + count):
+        person = PersonFactory.create(area=world.district)
+        Task.objects.create(
+            exercise=world.exercise, code=f"QC-{n:03}", title=f"Việc {n}", assignee=person
+        )
+
+
+def test_export_reads_outside_records_per_model_not_per_row(world: World) -> None:
+    """Each distinct person, unit or area a row names costs no query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    populate(world)
+    _tasks_with_assignees(world, 0, 2)
+    with CaptureQueriesContext(connection) as few:
+        small, _files = services.build_document(world.exercise)
+    _tasks_with_assignees(world, 2, 30)
+    with CaptureQueriesContext(connection) as many:
+        large, _files = services.build_document(world.exercise)
+    assert (
+        len(large["records"]["preparation"]["Task"])
+        == len(small["records"]["preparation"]["Task"]) + 30
+    )
+    assert len(many) == len(few)
