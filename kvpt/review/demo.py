@@ -116,7 +116,7 @@ OBSERVATIONS = [
     ObservationRow(
         "NX-06",
         "shortcoming",
-        "logistics",
+        "live_troops",
         "Bảo đảm hậu cần, kỹ thuật cho lực lượng thực binh có lúc chưa kịp thời; đường cơ động "
         "vào khu vực diễn tập hẹp, xe vận tải khó tiếp cận.",
         discussion="Kế hoạch hậu cần lập muộn, chưa khảo sát kỹ đường cơ động.",
