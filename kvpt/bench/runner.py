@@ -540,10 +540,11 @@ def result_path(database: str, scale: str, suffix: str = "") -> Any:
 
 
 def run_in_database(args: argparse.Namespace) -> int:
-    from kvpt.cli.bench import prepare_database, seed_database
+    from kvpt.cli.bench import prepare_database, seed_database, seeded_manifest
 
     prepare_database(args.database_url)
-    manifest = seed_database(args)
+    # --reuse: a database seeded once (minutes at large scale) is measured again after each change.
+    manifest = seeded_manifest() if getattr(args, "reuse", False) else seed_database(args)
     print("==> Đo (measuring) ...", flush=True)
     report = measure_database(args, manifest)
     print(format_table(report))

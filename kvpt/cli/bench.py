@@ -24,16 +24,32 @@ def prepare_database(database_url: str | None) -> None:
     call_command("createcachetable", verbosity=0)
 
 
-def seed_database(args: argparse.Namespace) -> dict[str, Any]:
+def manifest_path() -> Any:
+    """Where the manifest of the configured database is written (var/bench/manifest-<name>.json)."""
     from django.db import connection
 
     from kvpt.bench.databases import var_dir
+
+    name = os.path.basename(str(connection.settings_dict["NAME"])).replace(".sqlite3", "")
+    return var_dir() / f"manifest-{name}.json"
+
+
+def seeded_manifest() -> dict[str, Any]:
+    """The manifest an earlier `kvpt bench seed` wrote for this database (for `run --reuse`)."""
+    path = manifest_path()
+    if not path.exists():
+        raise SystemExit(f"Không có manifest {path}: chạy `kvpt bench seed` trên CSDL này trước.")
+    return dict(json.loads(path.read_text()))
+
+
+def seed_database(args: argparse.Namespace) -> dict[str, Any]:
+    from django.db import connection
+
     from kvpt.bench.seed import seed
 
     print(f"==> Sinh dữ liệu (seed) scale={args.scale} trên {connection.vendor}", flush=True)
     manifest = seed(args.scale, seed_value=args.seed, out=sys.stdout)
-    name = os.path.basename(str(connection.settings_dict["NAME"])).replace(".sqlite3", "")
-    path = var_dir() / f"manifest-{name}.json"
+    path = manifest_path()
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     print(f"    manifest: {path}")
     return manifest
@@ -65,6 +81,11 @@ def seed_database(args: argparse.Namespace) -> dict[str, Any]:
     arg("--duration", type=float, default=60.0, help="load: thời gian (giây, tối đa 60 mặc định)."),
     arg("--write-share", type=float, default=0.10, help="load: tỉ lệ ghi (mặc định 0,10)."),
     arg("--no-save", action="store_true", help="Không ghi kết quả vào bench/results/."),
+    arg(
+        "--reuse",
+        action="store_true",
+        help="run: đo trên CSDL --database-url đã sinh dữ liệu (đọc manifest), không sinh lại.",
+    ),
 )
 def bench(args: argparse.Namespace) -> int:
     from kvpt.bench.databases import DEFAULT_POSTGRES
