@@ -4,7 +4,8 @@ Without --database-url: a throwaway database per engine (as `kvpt bench run`), a
 again inside it. Inside one database: `kvpt prepare` (migrate, cache table, static files: the steps
 of `make run` before it serves), the large seed, then `kvpt serve --host 127.0.0.1 --port <free>`
 (gunicorn with config/gunicorn.py and its default workers). Then `clients` asyncio clients (httpx,
-API tokens) for `duration` seconds: 90 % reads spread over the enumerated API list endpoints, 10 %
+API tokens) for `duration` seconds: 90 % reads spread over the enumerated API list endpoints
+(file downloads left out: `is_download`), 10 %
 writes (PATCH a task's progress with the version last read; a 409 is correct behaviour, counted
 apart, answered by re-reading). Reported: errors (5xx, transport errors, any other unexpected
 status), throughput, p50/p95/p99, and the server's memory (RSS of the gunicorn master and its
@@ -277,6 +278,15 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
+# File downloads (spreadsheets, documents, the exchange export) are occasional, seconds-long
+# jobs a user starts once, not what 50 people browsing do; `kvpt bench run` measures them apart.
+_DOWNLOAD = re.compile(r"(\.(xlsx|docx|pdf|zip|json)|/export)$")
+
+
+def is_download(path_template: str) -> bool:
+    return bool(_DOWNLOAD.search(path_template))
+
+
 def read_urls(manifest: dict[str, Any]) -> list[str]:
     from kvpt.accounts.models import User
     from kvpt.bench import endpoints as ep
@@ -290,7 +300,7 @@ def read_urls(manifest: dict[str, Any]) -> list[str]:
     apis, _, _ = ep.api_endpoints()
     urls = []
     for endpoint in apis:
-        if endpoint.kind != "api-list":
+        if endpoint.kind != "api-list" or is_download(endpoint.template):
             continue
         variants = [endpoint]
         if endpoint.query.get("__has_q"):

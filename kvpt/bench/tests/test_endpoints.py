@@ -103,3 +103,13 @@ def test_the_sql_timer_counts_queries() -> None:
         list(Exercise.objects.all())
     assert timer.queries == 2
     assert timer.seconds > 0
+
+
+def test_load_reads_leave_out_file_downloads() -> None:
+    """`make load` simulates people browsing: the seconds-long file downloads are measured apart."""
+    from kvpt.bench.load import is_download
+
+    assert is_download("/api/v1/exercises/{exercise_id}/tasks.xlsx")
+    assert is_download("/api/v1/exercises/{exercise_id}/export")
+    assert not is_download("/api/v1/exercises/{exercise_id}/tasks")
+    assert not is_download("/api/v1/exercises/{exercise_id}/exports-log")
