@@ -45,26 +45,51 @@ def filters_from(data: Any) -> lessons.LessonFilters:
     )
 
 
-def _choices(user: Any) -> dict[str, Any]:
+# Organisations offered in the filter's list at once; the rest are found by typing (a national
+# reader's exercises are organised by thousands of agencies: a select of all costs the page).
+ORGANISATION_OPTIONS = 30
+
+
+def organisation_options(user: Any, typed: str = "", selected: str = "") -> list[tuple[int, str]]:
+    """Organisations of the user's exercises whose folded code/name holds every typed word, the
+    selected one first; at most ORGANISATION_OPTIONS."""
+    from kvpt.core.text import fold
+    from kvpt.organisations.models import Agency
+
+    organising = Agency.objects.filter(
+        pk__in=exercise_list(user).order_by().values("organisation_id")
+    )
+    chosen: list[tuple[int, str]] = []
+    selected_id = lessons._as_int(selected) if selected else None
+    if selected_id is not None:
+        chosen = list(organising.filter(pk=selected_id).values_list("pk", "name"))
+    found = organising.exclude(pk=selected_id) if selected_id is not None else organising
+    for word in lessons.query_words(typed):
+        found = found.filter(search_text__contains=fold(word))
+    rows = found.order_by("name", "pk").values_list("pk", "name")[:ORGANISATION_OPTIONS]
+    return chosen + list(rows)
+
+
+def _choices(user: Any, filters: lessons.LessonFilters) -> dict[str, Any]:
     """Levels, years and organisations offered by the filters: those of the user's exercises."""
-    from kvpt.organisations.models import Agency, AreaLevel
+    from kvpt.organisations.models import AreaLevel
 
     exercises = exercise_list(user).order_by()
     # DISTINCT in the database: a national reader sees thousands of exercises.
     years = list(exercises.values_list("year", flat=True).distinct().order_by("-year"))
-    organisations = list(
-        Agency.objects.filter(pk__in=exercises.values("organisation_id"))
-        .order_by("name")
-        .values_list("pk", "name")
-    )
     return {
         "areas": ObservationArea.choices,
         "kinds": ObservationKind.choices,
         "states": ObservationState.choices,
         "levels": list(AreaLevel.objects.order_by("rank").values_list("pk", "name")),
         "years": years,
-        "organisations": organisations,
+        "organisations": organisation_options(user, selected=filters.organisation),
     }
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not getattr(htmx, "boosted", False)
 
 
 @login_required
@@ -98,7 +123,8 @@ def library_view(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "breadcrumbs": [(_("Thư viện bài học"), None)],
             "page_classification": marking_of(o.classification for o in page.items),
-            **_choices(user),
+            # The filters' lists are not in the results partial htmx asks for while one types.
+            **({} if _is_partial(request) else _choices(user, filters)),
         },
         partial="review/lessons/partials/results.html",
     )
@@ -109,6 +135,21 @@ def _task_targets(user: Any) -> list[Any]:
     from kvpt.preparation.services.tasks import can_add_tasks
 
     return [e for e in lessons.task_exercises(user)[:50] if can_add_tasks(user, e)]
+
+
+@login_required
+def organisation_options_view(request: HttpRequest) -> HttpResponse:
+    """The organisation filter's options for what is typed in its search box (htmx)."""
+    typed = str(request.GET.get("organisation_q", "") or "")[:200]
+    selected = str(request.GET.get("organisation", "") or "")
+    return render_page(
+        request,
+        "review/lessons/partials/organisation_options.html",
+        {
+            "organisations": organisation_options(request.user, typed, selected),
+            "selected": selected,
+        },
+    )
 
 
 @login_required
@@ -175,6 +216,7 @@ def similar_lessons_view(request: HttpRequest, exercise_pk: int) -> HttpResponse
 
 urlpatterns = [
     path("", library_view, name="library"),
+    path("organisations/", organisation_options_view, name="organisation_options"),
     path("<int:pk>/", lesson_detail_view, name="detail"),
     path("<int:pk>/task/", lesson_to_task_view, name="to_task"),
 ]

@@ -201,3 +201,61 @@ def test_the_demo_commune_exercise_of_2026_shows_lessons_of_2023(transactional_d
         f"/exercises/{exercise.pk}/similar-lessons/", {"observation": "hậu cần đường cơ động"}
     ).content.decode()
     assert "NX-06" in typed
+
+
+def organising(world: World) -> None:
+    world.exercise.organisation = world.agency
+    world.exercise.save()
+    world.sibling_exercise.organisation = world.sibling_agency
+    world.sibling_exercise.save()
+
+
+def test_the_organisation_filter_is_searched_as_one_types_within_the_users_exercises(
+    world: World,
+) -> None:
+    organising(world)
+    alice, charlie = client_for(world.alice), client_for(world.charlie)
+    found = alice.get("/lessons/organisations/", {"organisation_q": "lang chanh"}).content.decode()
+    assert f'value="{world.agency.pk}"' in found
+    assert "Ban CHQS huyện Lang Chánh" in found
+    # Another branch's organisation is neither offered to alice nor is alice's to charlie.
+    assert (
+        "Bá Thước"
+        not in alice.get("/lessons/organisations/", {"organisation_q": "ba thuoc"}).content.decode()
+    )
+    assert (
+        "Lang Chánh"
+        not in charlie.get("/lessons/organisations/", {"organisation_q": "lang"}).content.decode()
+    )
+    nothing = alice.get("/lessons/organisations/", {"organisation_q": "khong co"}).content.decode()
+    assert nothing.count("<option") == 1  # "Tất cả" only
+    assert Client().get("/lessons/organisations/").status_code == 302
+
+
+def test_the_library_page_lists_only_the_chosen_organisation_and_keeps_it_selected(
+    world: World,
+) -> None:
+    organising(world)
+    alice = client_for(world.alice)
+    plain = alice.get("/lessons/").content.decode()
+    assert 'data-testid="lesson-organisation-q"' in plain
+    chosen = alice.get("/lessons/", {"organisation": world.agency.pk}).content.decode()
+    assert f'value="{world.agency.pk}" selected' in chosen
+
+
+def test_the_organisation_options_are_capped(world: World) -> None:
+    from kvpt.core.testing.factories import AgencyFactory
+    from kvpt.review.lessons_views import ORGANISATION_OPTIONS
+
+    for n in range(ORGANISATION_OPTIONS + 5):
+        agency = AgencyFactory.create(
+            code=f"CQ-{n:03d}", name=f"Cơ quan {n:03d}", area=world.district
+        )
+        ExerciseFactory.create(
+            code=f"DT-CQ-{n:03d}",
+            area=world.district,
+            level=world.district.level,
+            organisation=agency,
+        )
+    options = client_for(world.alice).get("/lessons/organisations/", {"organisation_q": "co quan"})
+    assert options.content.decode().count("<option") == ORGANISATION_OPTIONS + 1
