@@ -162,6 +162,26 @@ def test_clearance_hides_classified_lessons_and_exercises(world: World) -> None:
     assert len(search(world.alice, "hau can")) == 2
 
 
+def test_a_superuser_finds_by_clearance_and_with_full_clearance_everything(world: World) -> None:
+    """A superuser cleared for every level searches without the clearance join; one cleared
+    for less still does not find what is above it."""
+    from kvpt.core.models import Classification
+
+    plain = add(world.exercise, "Hậu cần thường")
+    top = add(world.exercise, "Hậu cần tuyệt mật", classification=Classification.TOP_SECRET)
+    in_secret = add(world.secret_exercise, "Hậu cần của cuộc diễn tập mật")
+    world.secret_exercise.classification = Classification.TOP_SECRET
+    world.secret_exercise.save()
+    full = UserFactory.create(
+        username="root-3", is_superuser=True, clearance=Classification.TOP_SECRET
+    )
+    partial = UserFactory.create(
+        username="root-2", is_superuser=True, clearance=Classification.SECRET
+    )
+    assert search(full, "hau can") == {plain.pk, top.pk, in_secret.pk}
+    assert search(partial, "hau can") == {plain.pk}
+
+
 def test_a_commune_sees_the_lessons_of_its_predecessor_district_not_its_observations(
     world: World,
 ) -> None:
