@@ -22,7 +22,6 @@ from kvpt.core.scope import get_visible_or_404
 from kvpt.core.uploads import attachment_response
 from kvpt.core.views_helpers import log_classified_read, marking_of, render_page
 from kvpt.exercises.selectors import exercise_list
-from kvpt.reports import charts
 from kvpt.reports.excel import TABLES, export_table
 from kvpt.reports.models import CONTENT_TYPES, GeneratedReport, ReportFormat, ReportKind
 from kvpt.reports.selectors import exercise_reports, template_for, template_list
@@ -177,20 +176,12 @@ def export_view(request: HttpRequest, exercise_pk: int, name: str) -> HttpRespon
 @login_required
 @require_GET
 def charts_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
-    """The exercise's charts as SVG (same functions as the DOCX's PNGs)."""
-    from kvpt.reports.data import collect_summary
+    """The exercise's charts as SVG (same functions as the DOCX's PNGs), from grouped rows."""
+    from kvpt.reports.chart_data import chart_data, chart_svgs
 
     exercise = _exercise(request.user, exercise_pk)
-    data = collect_summary(request.user, exercise)
-    review = data.extras.get("review") or {}
-    forces = data.extras.get("forces") or {}
-    figures = [
-        charts.readiness_by_subcommittee(data.readiness),
-        charts.budget_estimate_vs_settled(data.budget),
-        charts.mobilisation_by_unit(forces.get("units")),
-        charts.actions_by_status(review.get("actions")),
-    ]
-    svgs = [mark_safe(charts.to_svg(figure)) for figure in figures]  # noqa: S308 - our own SVG
+    data = chart_data(request.user, exercise)
+    svgs = [mark_safe(svg) for svg in chart_svgs(data)]  # noqa: S308 - our own SVG
     return render_page(
         request,
         "reports/charts.html",

@@ -145,6 +145,11 @@ def _tasks_by_subcommittee(
     )
 
 
+def subcommittee_progress(tasks: QuerySet[Any], today: dt.date) -> list[SubcommitteeProgress]:
+    """Each subcommittee's tasks counted (total, done, overdue) by one grouped query."""
+    return _tasks_by_subcommittee(tasks, today)[0]
+
+
 def _missing_prerequisites(exercise: Exercise) -> list[OpenItem]:
     """What the status workflow requires before the exercise may start (phases, a BCĐ head)."""
     from django.urls import reverse
