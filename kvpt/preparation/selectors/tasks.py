@@ -10,7 +10,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kvpt.core.filters import with_id
@@ -263,13 +276,69 @@ class Timeline:
     undated: list[Task]
 
 
-def task_timeline(tasks: list[Task], *, on: dt.date | None = None) -> Timeline:
-    """Bars positioned in percent from the earliest start to the latest due of `tasks`.
+# The timeline draws a page of tasks at a time (its scale is still that of all of them).
+TIMELINE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TimelineSpan:
+    """What the timeline says of all the filtered tasks, not only the page it draws."""
+
+    start: dt.date | None
+    end: dt.date | None
+    total: int
+    overdue: int
+
+
+def timeline_span(tasks: QuerySet[Task], *, on: dt.date | None = None) -> TimelineSpan:
+    """First and last dates, count and overdue count of `tasks`, in one aggregate query."""
+    row = tasks.order_by().aggregate(
+        first_start=Min("start"),
+        first_due=Min("due"),
+        last_start=Max("start"),
+        last_due=Max("due"),
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(on)),
+    )
+    firsts = [d for d in (row["first_start"], row["first_due"]) if d is not None]
+    lasts = [d for d in (row["last_start"], row["last_due"]) if d is not None]
+    return TimelineSpan(
+        start=min(firsts) if firsts else None,
+        end=max(lasts) if lasts else None,
+        total=row["total"] or 0,
+        overdue=row["overdue"] or 0,
+    )
+
+
+def timeline_order(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The order the timeline draws in: by subcommittee (none last), then by first date, then
+    code; tasks without any date come after all the others (they are listed apart)."""
+    undated = Case(
+        When(start__isnull=True, due__isnull=True, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return tasks.order_by(
+        undated,
+        F("subcommittee__order").asc(nulls_last=True),
+        F("subcommittee_id").asc(nulls_last=True),
+        Coalesce("start", "due"),
+        "code",
+    )
+
+
+def task_timeline(
+    tasks: list[Task], *, on: dt.date | None = None, bounds: TimelineSpan | None = None
+) -> Timeline:
+    """Bars positioned in percent from the earliest start to the latest due of `tasks` (or of
+    `bounds`, the dates of all the tasks a page of `tasks` is taken from).
 
     A task with one date shows as a short mark on it; a task without dates is listed apart.
     """
     on = on or today()
     dates = [d for t in tasks for d in (t.start, t.due) if d is not None]
+    if bounds is not None and bounds.start is not None and bounds.end is not None:
+        dates = [bounds.start, bounds.end]
     if not dates:
         return Timeline(None, None, None, [], [], list(tasks))
     start, end = min(dates), max(dates)

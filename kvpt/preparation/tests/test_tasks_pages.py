@@ -400,6 +400,53 @@ def test_the_timeline_groups_by_subcommittee_and_places_bars(
     assert "Chưa có ngày" in html
 
 
+def test_the_timeline_draws_a_page_of_tasks_on_the_scale_of_all_of_them(
+    tw: TaskWorld, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvpt.preparation.views import tasks as task_views
+
+    monkeypatch.setattr(task_views, "TIMELINE_PER_PAGE", 2)
+    ex = tw.world.exercise
+    today = _today()
+    day = dt.timedelta(days=1)
+    make_task(ex, "CV-05", title="Không ngày")
+    make_task(ex, "CV-04", start=today + 10 * day, due=today + 19 * day)  # no subcommittee
+    make_task(ex, "CV-03", subcommittee=tw.tb_b, start=today - 20 * day, due=today - 11 * day)
+    make_task(ex, "CV-02", subcommittee=tw.tb_a, start=today, due=today + 9 * day)
+    make_task(ex, "CV-01", subcommittee=tw.tb_a, start=today - 10 * day, due=today - day)
+    client = client_for(tw.world.alice)
+    url = reverse("preparation:task_timeline", args=[ex.pk])
+
+    def rows(html: str) -> list[str]:
+        return re.findall(r'data-testid="timeline-row" data-code="([^"]+)"', html)
+
+    pages = [client.get(f"{url}?page={n}").content.decode() for n in (1, 2, 3)]
+    # By subcommittee (none last), then by date; the undated task after every dated one.
+    assert rows(pages[0]) == ["CV-01", "CV-02"]
+    assert rows(pages[1]) == ["CV-03", "CV-04"]
+    assert rows(pages[2]) == []
+    assert "Không ngày" in pages[2]
+    for html in pages:
+        # Counts and the scale are those of all five tasks, on every page.
+        assert "5 công việc" in html
+        assert "2 việc quá hạn" in html  # CV-01 and CV-03
+        start, end = (
+            (today - 20 * day).strftime("%d/%m/%Y"),
+            (today + 19 * day).strftime("%d/%m/%Y"),
+        )
+        assert f"Từ {start} đến {end}" in html
+    # 40 days from CV-03's start: CV-04 starts on day 30 = 75 %, 10 days = 25 % wide.
+    assert "left:75.000%;width:25.000%" in pages[1]
+    assert 'href="?page=2"' in pages[0]
+    # The filters stay in the page links.
+    filtered = client.get(f"{url}?subcommittee={tw.tb_a.pk}").content.decode()
+    assert rows(filtered) == ["CV-01", "CV-02"]
+    assert "2 công việc" in filtered
+    assert 'rel="next"' not in filtered
+    open_only = client.get(f"{url}?status=todo").content.decode()
+    assert "status=todo&amp;page=2" in open_only
+
+
 def test_the_timeline_query_count_does_not_grow_with_rows(
     tw: TaskWorld, client_for: ClientFor, django_assert_max_num_queries: Any
 ) -> None:

@@ -31,6 +31,7 @@ from kvpt.preparation.models import Task, TaskCategory, TaskStatus
 from kvpt.preparation.selectors import task_list
 from kvpt.preparation.selectors.tasks import (
     SORTS,
+    TIMELINE_PER_PAGE,
     TaskFilters,
     exercise_subcommittees,
     is_overdue,
@@ -40,6 +41,8 @@ from kvpt.preparation.selectors.tasks import (
     task_search,
     task_timeline,
     tasks_shown,
+    timeline_order,
+    timeline_span,
 )
 from kvpt.preparation.services.task_sheets import (
     can_import_tasks,
@@ -193,20 +196,24 @@ def task_timeline_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
     filters = TaskFilters.from_query(request.GET)
-    tasks = list(task_search(user, exercise.pk, filters))
+    found = task_search(user, exercise.pk, filters)
+    span = timeline_span(found)
+    page = paginate(request, timeline_order(found), per_page=TIMELINE_PER_PAGE)
+    tasks = list(page.object_list)
     log_classified_reads(user, tasks)
-    timeline = task_timeline(tasks)
+    timeline = task_timeline(tasks, bounds=span)
     return render_page(
         request,
         "preparation/tasks/timeline.html",
         {
             "exercise": exercise,
             "timeline": timeline,
+            "page_obj": page,
             "filters": filters,
             "subcommittees": list(exercise_subcommittees(exercise.pk)),
             "statuses": TaskStatus.choices,
-            "overdue_total": sum(1 for t in tasks if is_overdue(t)),
-            "task_count": len(tasks),
+            "overdue_total": span.overdue,
+            "task_count": span.total,
             "page_classification": marking_of(
                 [exercise.classification, *(t.classification for t in tasks)]
             ),
