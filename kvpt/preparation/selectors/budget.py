@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from kvpt.preparation.formatting import vn_percent
@@ -159,6 +160,48 @@ def budget_summary(user: Any, exercise_id: int, *, with_lines: bool = True) -> B
         ordinary_totals=_sum(ordinary),
         site_totals=_sum(site),
     )
+
+
+# The page lists this many lines at a time; the totals and subtotals are those of all lines.
+BUDGET_PER_PAGE = 50
+
+
+def _page_order(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """The page's order: the ordinary part, then site clearance; categories in their declared
+    order (as the groups are), then codes, so a group's lines follow each other across pages."""
+    category_order = Case(
+        *(When(category=value, then=Value(i)) for i, value in enumerate(BudgetCategory.values)),
+        default=Value(len(BudgetCategory.values)),
+        output_field=IntegerField(),
+    )
+    return lines.order_by("is_site_clearance", category_order, "code")
+
+
+def budget_page(
+    user: Any, exercise_id: int, page_number: Any, *, per_page: int | None = None
+) -> tuple[BudgetSummary, Page[BudgetLine]]:
+    """The budget page: totals and subtotals over all lines (one aggregate query), and one page
+    of lines under the groups they belong to; groups without a line on this page are left out
+    of `groups` / `site_groups` (their sums are still in the totals)."""
+    groups = budget_totals(user, exercise_id)
+    lines = _page_order(exercise_budget_lines(user, exercise_id))
+    page = Paginator(lines, per_page or BUDGET_PER_PAGE).get_page(page_number)
+    by_key = {(g.is_site_clearance, g.category): g for g in groups}
+    for line in page.object_list:
+        line.unsettled = is_unsettled(line)
+        group = by_key.get((line.is_site_clearance, line.category))
+        if group is not None:  # a line written between the two queries waits for a reload
+            group.lines.append(line)
+    ordinary = [g for g in groups if not g.is_site_clearance]
+    site = [g for g in groups if g.is_site_clearance]
+    summary = BudgetSummary(
+        groups=[g for g in ordinary if g.lines],
+        site_groups=[g for g in site if g.lines],
+        totals=_sum(groups),
+        ordinary_totals=_sum(ordinary),
+        site_totals=_sum(site),
+    )
+    return summary, page
 
 
 def settlement_sentence(totals: Amounts) -> str:

@@ -319,6 +319,51 @@ def test_the_page_makes_the_same_number_of_queries_for_more_lines(
     assert count() == small
 
 
+def test_the_page_lists_a_page_of_lines_and_totals_all_of_them(
+    world: World, client_for: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvpt.preparation.selectors import budget as budget_selectors
+
+    monkeypatch.setattr(budget_selectors, "BUDGET_PER_PAGE", 2)
+    # Declared category order: works, then documents; site clearance after the ordinary part.
+    make_line(world, code="D-1", category="documents", estimate=10, actual=10)
+    make_line(world, code="W-2", estimate=200, actual=100)
+    make_line(world, code="W-1", estimate=100, actual=100, settled_amount=100)
+    make_line(
+        world,
+        code="S-1",
+        category="site_clearance",
+        is_site_clearance=True,
+        estimate=1000,
+        actual=1000,
+    )
+    make_line(world, code="D-2", category="documents", estimate=20, actual=20)
+    client = client_for(world.alice)
+
+    def page(n: int) -> str:
+        response = client.get(_page(world) + f"?page={n}")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    first, second, third = page(1), page(2), page(3)
+    # The lines, in the groups' order, two a page; each group only where it has lines.
+    assert ("W-1" in first, "W-2" in first, "D-1" in first) == (True, True, False)
+    assert ("D-1" in second, "D-2" in second, "W-1" in second) == (True, True, False)
+    assert "S-1" in third
+    assert 'data-testid="budget-ordinary"' not in third
+    assert 'data-testid="budget-site-clearance"' not in first
+    # Totals and subtotals are those of all the lines, on every page.
+    for html in (first, second, third):
+        assert 'data-testid="total-estimate">1.330 đ<' in html
+        assert 'data-testid="total-actual">1.230 đ<' in html
+        assert "5 bản ghi" in html
+    works = first.split('data-testid="budget-ordinary"')[1].split("</table>")[0]
+    assert "<strong>300 đ</strong>" in works  # Cộng works: 100 + 200, both on this page
+    documents = second.split('data-testid="budget-ordinary"')[1].split("</table>")[0]
+    assert "<strong>30 đ</strong>" in documents
+    assert 'href="?page=2"' in first
+
+
 # --- who may not -------------------------------------------------------------------------------
 
 

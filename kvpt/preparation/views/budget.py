@@ -28,6 +28,7 @@ from kvpt.preparation.forms.works import can_add_record
 from kvpt.preparation.models import BudgetLine
 from kvpt.preparation.selectors import budget_line_list
 from kvpt.preparation.selectors.budget import (
+    budget_page,
     budget_summary,
     exercise_budget_lines,
     is_unsettled,
@@ -80,8 +81,8 @@ def _crumbs(exercise: Any, line: BudgetLine | None = None) -> crud.Crumbs:
 def budget_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
-    summary = budget_summary(user, exercise.pk)
-    lines = [line for group in summary.groups + summary.site_groups for line in group.lines]
+    summary, page = budget_page(user, exercise.pk, request.GET.get("page"))
+    lines = list(page.object_list)
     log_classified_reads(user, lines)
     return render_page(
         request,
@@ -89,14 +90,15 @@ def budget_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
         {
             "exercise": exercise,
             "summary": summary,
-            "line_count": len(lines),
+            "line_count": page.paginator.count,
+            "page_obj": page,
             "can_add": can_add_record(user, exercise),
             "breadcrumbs": [*_crumbs(exercise)[:-1], (_("Kinh phí"), None)],
             # The page names the works paid from each line too: their marking counts.
             "page_classification": marking_of(
                 [exercise.classification]
                 + [line.classification for line in lines]
-                + [w.classification for line in lines for w in line.visible_works]  # type: ignore[attr-defined]
+                + [w.classification for line in lines for w in line.visible_works]
             ),
         },
     )
