@@ -34,6 +34,24 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page
     return paginator.get_page(request.GET.get("page"))
 
 
+def paginate_as(
+    request: HttpRequest, items: Any, param: str, per_page: int = PER_PAGE, anchor: str = ""
+) -> Page[Any]:
+    """`paginate` for a page that shows several lists: each list reads its own `?<param>=`, and
+    the page carries `prev_url` / `next_url` that keep every other parameter (filters, the other
+    lists' pages) for includes/pager.html."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = str(number)
+        return f"?{params.urlencode()}{'#' + anchor if anchor else ''}"
+
+    page.prev_url = url(page.previous_page_number()) if page.has_previous() else ""  # type: ignore[attr-defined]
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""  # type: ignore[attr-defined]
+    return page
+
+
 def marking_of(levels: Iterable[int | None]) -> int:
     """The marking a page carries: that of the most classified record it shows."""
     return max((int(level or 0) for level in levels), default=Classification.UNCLASSIFIED)

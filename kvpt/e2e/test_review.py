@@ -124,3 +124,50 @@ def test_the_secretary_records_and_the_owner_sees_and_the_outsider_does_not(
     page.goto(base + "/exercises/review/actions/")
     expect(page.locator("body")).not_to_contain_text("Tổ chức luyện tập hiệp đồng A2")
     assert outside_requests == []
+
+
+def test_a_long_conference_shows_the_latest_and_loads_older_entries_in_place(
+    guarded_page: Page, live_server: object, outside_requests: list[str]
+) -> None:
+    """At scale the screen lists the latest entries; "Xem thêm" puts the older ones above them
+    (htmx, no reload), and the fast entry still appends below."""
+    from kvpt.accounts.models import User
+    from kvpt.review import services
+    from kvpt.review.models import Conference
+    from kvpt.review.views import CONFERENCE_LATEST
+
+    page = guarded_page
+    base = str(live_server)
+    url, _exercise_pk = _conference()
+    conference = Conference.objects.get(pk=int(url.rstrip("/").rsplit("/", 1)[1]))
+    admin = User.objects.get(username="admin")
+    total = CONFERENCE_LATEST + 5
+    for i in range(total):
+        services.observation_create(
+            exercise=conference.exercise,
+            conference=conference,
+            kind="strength",
+            area="preparation",
+            observation=f"Nhận xét số {i:02d}",
+            actor=admin,
+        )
+    log_in(page, base, "thammuu")
+    page.goto(base + url)
+    page.evaluate("window.__notReloaded = true")
+    items = page.get_by_test_id("observation-item")
+    expect(items).to_have_count(CONFERENCE_LATEST)
+    expect(page.get_by_test_id("observation-total")).to_contain_text(str(total))
+    expect(items.first).to_contain_text("Nhận xét số 05")
+    page.get_by_test_id("observation-older").get_by_role("link").click()
+    expect(items).to_have_count(total)
+    expect(items.first).to_contain_text("Nhận xét số 00")
+    expect(page.get_by_test_id("observation-older")).to_have_count(0)
+    observation = page.locator("#observation-entry textarea[name=observation]")
+    observation.fill("Nhận xét mới nhất")
+    page.locator("#observation-entry select[name=area]").select_option("live_troops")
+    observation.press("Control+Enter")
+    expect(items).to_have_count(total + 1)
+    expect(items.last).to_contain_text("Nhận xét mới nhất")
+    expect(page.get_by_test_id("observation-total")).to_contain_text(str(total + 1))
+    assert page.evaluate("window.__notReloaded") is True
+    assert outside_requests == []

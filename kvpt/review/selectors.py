@@ -20,6 +20,7 @@ from kvpt.exercises.selectors import restrict_to_exercises
 from kvpt.review.localtime import local_today
 from kvpt.review.models import (
     ACTIVE_STATUSES,
+    ActionStatus,
     Conference,
     CorrectiveAction,
     Directive,
@@ -166,6 +167,35 @@ def observation_search(
 def directive_actions(user: Any, exercise_id: int) -> QuerySet[Directive]:
     return (
         directive_list(user).filter(exercise_id=exercise_id).annotate(action_count=Count("actions"))
+    )
+
+
+def observation_counts(user: Any, exercise_id: int) -> dict[str, int]:
+    """Observations of an exercise by kind, counted in the database (one GROUP BY)."""
+    rows = (
+        observation_list(user)
+        .filter(exercise_id=exercise_id)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["kind"]: row["n"] for row in rows}
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def action_counts(user: Any, exercise_id: int, today: dt.date) -> dict[str, int]:
+    """Corrective actions of an exercise the user sees: total, open, overdue, awaiting approval
+    (one aggregate over all rows)."""
+    return (
+        action_list(user)
+        .filter(exercise_id=exercise_id)
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=ACTIVE_STATUSES, due__lt=today)),
+            pending=Count("pk", filter=Q(status=ActionStatus.DONE_PENDING_APPROVAL)),
+        )
     )
 
 

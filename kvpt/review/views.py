@@ -15,13 +15,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kvpt.core import crud
 from kvpt.core.models import AccessLog
@@ -33,6 +33,7 @@ from kvpt.core.views_helpers import (
     log_classified_reads,
     marking_of,
     paginate,
+    paginate_as,
     render_page,
 )
 from kvpt.exercises.selectors import exercise_list
@@ -185,26 +186,47 @@ def _decorate_actions(actions: Any, today: Any, user: Any = None) -> list[Any]:
 # --- the exercise's review overview ----------------------------------------------------------
 
 
+OVERVIEW_PER_PAGE = 25
+
+
 @login_required
 def overview_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
+    """The exercise's review: each list a page at a time (`?obs_page=`, `?dir_page=`,
+    `?act_page=`, filters kept), the totals counted in the database over all rows."""
     user = request.user
     exercise = _exercise(user, exercise_pk)
     today = local_today()
     conferences = list(selectors.conference_list(user).filter(exercise=exercise))
-    observations = list(
-        selectors.observation_search(
-            user,
-            exercise.pk,
-            q=request.GET.get("q", ""),
-            kind=request.GET.get("kind", ""),
-            area=request.GET.get("area", ""),
-            state=request.GET.get("state", ""),
-        )
+    found = selectors.observation_search(
+        user,
+        exercise.pk,
+        q=request.GET.get("q", ""),
+        kind=request.GET.get("kind", ""),
+        area=request.GET.get("area", ""),
+        state=request.GET.get("state", ""),
     )
-    directives = list(selectors.directive_actions(user, exercise.pk))
-    actions = _decorate_actions(
-        selectors.action_tracker(user, selectors.ActionFilters(exercise=str(exercise.pk))), today
+    observation_page = paginate_as(
+        request, found, "obs_page", OVERVIEW_PER_PAGE, anchor="observations"
     )
+    observations = list(observation_page.object_list)
+    directive_page = paginate_as(
+        request,
+        selectors.directive_actions(user, exercise.pk).order_by("created_at", "code"),
+        "dir_page",
+        OVERVIEW_PER_PAGE,
+        anchor="directives",
+    )
+    directives = list(directive_page.object_list)
+    action_page = paginate_as(
+        request,
+        selectors.action_tracker(
+            user, selectors.ActionFilters(exercise=str(exercise.pk)), today=today
+        ),
+        "act_page",
+        OVERVIEW_PER_PAGE,
+        anchor="actions",
+    )
+    actions = _decorate_actions(action_page.object_list, today)
     log_classified_reads(user, [*conferences, *observations, *directives, *actions])
     return render_page(
         request,
@@ -213,8 +235,13 @@ def overview_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
             "exercise": exercise,
             "conferences": conferences,
             "observations": observations,
+            "observation_page": observation_page,
+            "observation_counts": selectors.observation_counts(user, exercise.pk),
             "directives": directives,
+            "directive_page": directive_page,
             "actions": actions,
+            "action_page": action_page,
+            "action_counts": selectors.action_counts(user, exercise.pk, today),
             "filters": request.GET,
             "kinds": ObservationKind.choices,
             "areas": ObservationArea.choices,
@@ -260,11 +287,16 @@ def conference_create_view(request: HttpRequest, exercise_pk: int) -> HttpRespon
     )
 
 
-def _conference_context(request: HttpRequest, conference: Conference) -> dict[str, Any]:
-    user = request.user
-    today = local_today()
-    observations = list(selectors.observation_list(user).filter(conference=conference))
-    directives = list(
+# The conference screen shows the latest entries; older ones come a batch at a time (htmx).
+CONFERENCE_LATEST = 20
+
+
+def _conference_observations(user: Any, conference: Conference) -> Any:
+    return selectors.observation_list(user).filter(conference=conference)
+
+
+def _conference_directives(user: Any, conference: Conference) -> Any:
+    return (
         selectors.directive_list(user)
         .filter(conference=conference)
         .prefetch_related(
@@ -275,6 +307,32 @@ def _conference_context(request: HttpRequest, conference: Conference) -> dict[st
             )
         )
     )
+
+
+def _latest(queryset: Any, batch: int, total: int) -> tuple[list[Any], int | None]:
+    """Batch `batch` (1 = the newest) of `queryset` in reading order (oldest first), and the
+    number of the next, older batch if there is one."""
+    start = (batch - 1) * CONFERENCE_LATEST
+    rows = list(queryset.order_by("-created_at", "-pk")[start : start + CONFERENCE_LATEST])
+    rows.reverse()
+    older = batch + 1 if total > start + CONFERENCE_LATEST else None
+    return rows, older
+
+
+def _conference_context(request: HttpRequest, conference: Conference) -> dict[str, Any]:
+    user = request.user
+    today = local_today()
+    observation_qs = _conference_observations(user, conference)
+    directive_qs = _conference_directives(user, conference)
+    # Counted over all rows, and the page keeps the marking of the most classified entry of the
+    # conference, shown now or loaded on demand (as when the page listed them all).
+    observation_stats = observation_qs.order_by().aggregate(
+        n=Count("pk"), top=Max("classification")
+    )
+    directive_stats = directive_qs.order_by().aggregate(n=Count("pk"), top=Max("classification"))
+    observation_total, directive_total = observation_stats["n"], directive_stats["n"]
+    observations, observations_older = _latest(observation_qs, 1, observation_total)
+    directives, directives_older = _latest(directive_qs, 1, directive_total)
     for directive in directives:
         _decorate_actions(directive.visible_actions, today)
     chairs = list(conference.chairs.all())
@@ -284,7 +342,11 @@ def _conference_context(request: HttpRequest, conference: Conference) -> dict[st
         "exercise": conference.exercise,
         "chairs": chairs,
         "observations": observations,
+        "observation_total": observation_total,
+        "observations_older": observations_older,
         "directives": directives,
+        "directive_total": directive_total,
+        "directives_older": directives_older,
         "can_record": can_record,
         "can_manage_actions": user.has_perm(services.MANAGE_ACTION, conference),
         "observation_form": QuickObservationForm(user=user, exercise=conference.exercise_id)
@@ -299,8 +361,8 @@ def _conference_context(request: HttpRequest, conference: Conference) -> dict[st
         "page_classification": marking_of(
             [
                 conference.classification,
-                *(o.classification for o in observations),
-                *(d.classification for d in directives),
+                observation_stats["top"],
+                directive_stats["top"],
             ]
         ),
         **crud.detail_header(conference, can_manage=can_record),
@@ -321,6 +383,57 @@ def conference_detail_view(request: HttpRequest, exercise_pk: int, pk: int) -> H
     log_classified_read(request.user, conference)
     return render_page(
         request, "review/conference_detail.html", _conference_context(request, conference)
+    )
+
+
+def _older_batch(request: HttpRequest) -> int:
+    try:
+        return max(2, int(request.GET.get("batch", "2")))
+    except ValueError:
+        return 2
+
+
+@login_required
+@require_GET
+def conference_observations_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpResponse:
+    """htmx: an older batch of the conference's observations, to put above those shown."""
+    user = request.user
+    conference = _record(CONFERENCE, user, exercise_pk, pk)
+    queryset = _conference_observations(user, conference)
+    rows, older = _latest(queryset, _older_batch(request), queryset.count())
+    log_classified_reads(user, rows)
+    return render_page(
+        request,
+        "review/partials/observation_older.html",
+        {
+            "conference": conference,
+            "observations": rows,
+            "observations_older": older,
+        },
+    )
+
+
+@login_required
+@require_GET
+def conference_directives_view(request: HttpRequest, exercise_pk: int, pk: int) -> HttpResponse:
+    """htmx: an older batch of the conference's directives (with their actions)."""
+    user = request.user
+    conference = _record(CONFERENCE, user, exercise_pk, pk)
+    queryset = _conference_directives(user, conference)
+    rows, older = _latest(queryset, _older_batch(request), queryset.count())
+    today = local_today()
+    for directive in rows:
+        _decorate_actions(directive.visible_actions, today)
+    log_classified_reads(user, rows)
+    return render_page(
+        request,
+        "review/partials/directive_older.html",
+        {
+            "conference": conference,
+            "directives": rows,
+            "directives_older": older,
+            "can_manage_actions": user.has_perm(services.MANAGE_ACTION, conference),
+        },
     )
 
 
@@ -410,7 +523,12 @@ def conference_observation_add_view(
         form_template="review/partials/observation_form.html",
         form_context={"observation_form": form, "can_record": True},
         item_template="review/partials/observation_item.html" if observation else None,
-        item_context={"observation": observation},
+        item_context={
+            "observation": observation,
+            "observation_total": _conference_observations(user, conference).count()
+            if observation
+            else None,
+        },
         status=status,
         saved=_("Đã ghi nhận xét %(code)s.") % {"code": observation.code} if observation else "",
     )
@@ -475,7 +593,13 @@ def conference_directive_add_view(request: HttpRequest, exercise_pk: int, pk: in
         form_template="review/partials/directive_form.html",
         form_context={"directive_form": form, "can_record": True},
         item_template="review/partials/directive_item.html" if directive else None,
-        item_context={"directive": directive, "can_manage_actions": True},
+        item_context={
+            "directive": directive,
+            "can_manage_actions": True,
+            "directive_total": _conference_directives(user, conference).count()
+            if directive
+            else None,
+        },
         status=status,
         saved=_("Đã ghi chỉ đạo %(code)s.") % {"code": directive.code} if directive else "",
     )
@@ -903,6 +1027,16 @@ urlpatterns = [
     path(f"{E}/conferences/new/", conference_create_view, name="conference_create"),
     path(f"{E}/conferences/<int:pk>/", conference_detail_view, name="conference_detail"),
     path(f"{E}/conferences/<int:pk>/edit/", conference_edit_view, name="conference_edit"),
+    path(
+        f"{E}/conferences/<int:pk>/observations/older/",
+        conference_observations_view,
+        name="conference_observations",
+    ),
+    path(
+        f"{E}/conferences/<int:pk>/directives/older/",
+        conference_directives_view,
+        name="conference_directives",
+    ),
     path(f"{E}/conferences/<int:pk>/delete/", conference_delete_view, name="conference_delete"),
     path(
         f"{E}/conferences/<int:pk>/observations/",

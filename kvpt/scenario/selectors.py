@@ -130,8 +130,11 @@ class ConsoleState:
     incidents: list[SafetyIncident]
     now: Any
     counts: dict[str, int]
+    # All injects due now (`due` holds only the first CONSOLE_DUE of them).
+    due_total: int = 0
 
 
+CONSOLE_DUE = 20
 CONSOLE_UPCOMING = 5
 CONSOLE_DELIVERED = 10
 CONSOLE_LOG = 15
@@ -149,7 +152,10 @@ def console_state(user: Any, exercise: Any) -> ConsoleState:
     now = timezone.now()
     injects = inject_list(user).filter(exercise_id=exercise.pk)
     open_injects = injects.filter(status__in=OPEN_STATUSES)
-    due = list(open_injects.filter(scheduled_at__lte=now).order_by("scheduled_at", "serial"))
+    due_now = open_injects.filter(scheduled_at__lte=now)
+    # The longest-waiting first, a screenful of them: the total is counted in the database.
+    due = list(due_now.order_by("scheduled_at", "serial")[:CONSOLE_DUE])
+    due_total = due_now.count()
     upcoming = list(
         open_injects.filter(scheduled_at__gt=now).order_by("scheduled_at", "serial")[
             :CONSOLE_UPCOMING
@@ -173,6 +179,7 @@ def console_state(user: Any, exercise: Any) -> ConsoleState:
         incidents=list(incident_list(user).filter(exercise_id=exercise.pk)[:CONSOLE_INCIDENTS]),
         now=now,
         counts=counts,
+        due_total=due_total,
     )
 
 

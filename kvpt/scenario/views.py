@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kvpt.core import crud
 from kvpt.core import spreadsheets as xl
+from kvpt.core.filters import with_id
 from kvpt.core.scope import get_scope, get_visible_or_404
 from kvpt.core.services import ConcurrentEditError
 from kvpt.core.views_helpers import (
@@ -323,19 +325,33 @@ def msel_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     )
 
 
+TIMELINE_PER_PAGE = 50
+
+
+def _day_of(scenario_time: str) -> str:
+    return scenario_time.split(" ")[0] if scenario_time else _("Chưa có thời gian")
+
+
 @login_required
 @require_GET
 def msel_timeline_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
-    """The MSEL in story order: scenario time beside the real schedule and the actual delivery."""
+    """The MSEL in story order: scenario time beside the real schedule and the actual delivery.
+
+    A window of TIMELINE_PER_PAGE injects at a time (`?page=`), optionally of one situation
+    (`?situation=`); the day index jumps to the page where each scenario day begins, and the
+    schedule bar spans the whole exercise (bounds from the database).
+    """
     user = request.user
     exercise = _exercise(user, exercise_pk)
-    rows: list[Any] = list(
-        selectors.story_order(selectors.inject_list(user).filter(exercise=exercise))
-    )
+    every = selectors.inject_list(user).filter(exercise=exercise)
+    situation = request.GET.get("situation", "")
+    chosen = selectors.story_order(with_id(every, "situation_id", situation))
+    page = paginate(request, chosen, TIMELINE_PER_PAGE)
+    rows: list[Any] = list(page.object_list)
     log_classified_reads(user, rows)
     _decorate(user, rows)
-    scheduled = [r.scheduled_at for r in rows if r.scheduled_at]
-    start, end = (min(scheduled), max(scheduled)) if scheduled else (None, None)
+    bounds = every.order_by().aggregate(start=Min("scheduled_at"), end=Max("scheduled_at"))
+    start, end = bounds["start"], bounds["end"]
     span = (end - start).total_seconds() if start and end and end > start else 0
     for row in rows:
         row.position = (
@@ -350,16 +366,26 @@ def msel_timeline_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
         )
     days: list[dict[str, Any]] = []
     for row in rows:
-        day = row.scenario_time.split(" ")[0] if row.scenario_time else _("Chưa có thời gian")
+        day = _day_of(row.scenario_time)
         if not days or days[-1]["label"] != day:
             days.append({"label": day, "rows": []})
         days[-1]["rows"].append(row)
+    # The day index: where each scenario day begins (one narrow query over the story order).
+    day_pages: list[tuple[str, int]] = []
+    for index, scenario_time in enumerate(chosen.values_list("scenario_time", flat=True)):
+        label = _day_of(scenario_time)
+        if not day_pages or day_pages[-1][0] != label:
+            day_pages.append((label, index // TIMELINE_PER_PAGE + 1))
     return render_page(
         request,
         "scenario/msel_timeline.html",
         {
             "exercise": exercise,
             "days": days,
+            "day_pages": day_pages,
+            "page_obj": page,
+            "situations": selectors.exercise_situations(user, exercise.pk),
+            "situation": situation,
             "start": start,
             "end": end,
             "breadcrumbs": _msel_crumbs(exercise, (_("Dòng thời gian"), None)),
