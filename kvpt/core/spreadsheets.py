@@ -6,6 +6,7 @@ Vietnamese header (order free, accents and case ignored), refuses text typed in 
 VNI encodings, and hands back rows with their Excel row numbers; `RowReader` parses cells and
 collects every problem as a `SheetError(sheet, row, column, message)` so that one pass reports them
 all. Writing: `write_table` puts a marked, dated, escaped table on an openpyxl sheet;
+`table_xlsx` makes the same table as a whole file, fast (exports of thousands of rows);
 `safe_cell` escapes text that a spreadsheet would run as a formula (OWASP "CSV injection").
 """
 
@@ -15,7 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,6 +201,7 @@ _TCVN3_SYMBOLS = frozenset(chr(c) for c in range(0xA1, 0xC0)) - {"°"}
 # marks that are not Vietnamese letters themselves are telling.
 _VNI_PAIR = re.compile(r"[aeiouyAEIOUY][øûïåäëüæîòóØÛÏÅÄËÜÆÎ]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI"}
 
@@ -218,7 +220,9 @@ def legacy_encoding(text: str) -> str | None:
 
 def legacy_score(text: str) -> tuple[str | None, int]:
     """The legacy encoding `text` hints at and how many tell-tales it has (0: none)."""
-    if not text or any(ord(ch) > 0xFF for ch in text):
+    # Every tell-tale is a Latin-1 letter or symbol beyond ASCII: plain ASCII has none, and text
+    # with a letter beyond Latin-1 is Unicode Vietnamese (checked in C, not letter by letter).
+    if not text or text.isascii() or _BEYOND_LATIN1.search(text):
         return None, 0
     tcvn = sum(1 for i, ch in enumerate(text) if ch in _TCVN3_SYMBOLS and _next_to_letter(text, i))
     foreign = sum(1 for ch in text if ch in _FOREIGN_LETTERS)
@@ -388,6 +392,34 @@ def parse_choice(value: Any, choices: Iterable[tuple[Any, Any]]) -> Any:
     )
 
 
+def choice_parser(choices: Iterable[tuple[Any, Any]]) -> Callable[[Any], Any]:
+    """`parse_choice` for one set of choices, its labels folded once rather than once a row.
+
+    Each distinct cell text is folded once too; a value that matches nothing goes through
+    `parse_choice`, so the message is the same.
+    """
+    pairs = list(choices)
+    known: dict[str, Any] = {}
+    for stored, label in reversed(pairs):  # the first pair wins, as in parse_choice
+        known[fold(str(label))] = stored
+        known[fold(str(stored))] = stored
+    seen: dict[tuple[type, Any], Any] = {}
+
+    def parse(value: Any) -> Any:
+        if is_blank(value):
+            return None
+        key = (type(value), value)
+        if key in seen:
+            return seen[key]
+        wanted = fold(parse_text(value))
+        if wanted not in known:
+            return parse_choice(value, pairs)  # raises CellError with the choices listed
+        seen[key] = known[wanted]
+        return known[wanted]
+
+    return parse
+
+
 def parse_codes(value: Any) -> list[str]:
     """A list of codes separated by commas, semicolons or line breaks, in order, deduplicated."""
     text = parse_text(value, multiline=True)
@@ -555,10 +587,13 @@ class _LegacyTally:
         self.totals: dict[str, int] = {}
         self.first: dict[str, tuple[int, str]] = {}
         self.strong: tuple[str, int, str] | None = None
+        self.scores: dict[str, tuple[str | None, int]] = {}  # columns repeat their values
 
     def add(self, text: str, row: int, column: str) -> bool:
         """Count `text`; True once a single cell is telling enough on its own."""
-        kind, score = legacy_score(text)
+        if text not in self.scores:
+            self.scores[text] = legacy_score(text)
+        kind, score = self.scores[text]
         if kind is None:
             return False
         self.totals[kind] = self.totals.get(kind, 0) + score
@@ -676,3 +711,196 @@ def workbook_bytes(workbook: Any) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- writing fast ------------------------------------------------------------------------------
+
+# openpyxl's per-cell path (a Cell object, type checks, lxml context managers) costs ~30 µs a
+# cell: 1.5 s for a 5,000-row roster. `table_xlsx` lets openpyxl (write-only mode) make the
+# package: styles, column widths, frozen panes, filter, print header and footer; the cells are
+# written as XML text, the way openpyxl writes them (inline strings, dates as serial numbers with
+# a date format), and put into the sheet's empty <sheetData>.
+_EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
+
+
+def _xml_text(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text
+
+
+class _Cells:
+    """Writes cells as openpyxl would (same types, same checks), style ids shared by kind."""
+
+    def __init__(self, sheet: Any) -> None:
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+        from openpyxl.compat import safe_string
+        from openpyxl.compat.numbers import NUMERIC_TYPES
+        from openpyxl.utils.datetime import to_excel
+
+        self.sheet = sheet
+        self.epoch = sheet.parent.epoch
+        self.illegal = ILLEGAL_CHARACTERS_RE
+        self.errors = frozenset(ERROR_CODES)
+        self.numeric = NUMERIC_TYPES
+        self.to_excel = to_excel
+        self.number = safe_string
+        self.letters: list[str] = []
+        self.styles: dict[tuple[Any, ...], str] = {}
+
+    def letter(self, index: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        while len(self.letters) <= index:
+            self.letters.append(get_column_letter(len(self.letters) + 1))
+        return self.letters[index]
+
+    def style(self, number_format: str | None = None, *, bold: bool = False, **extra: Any) -> str:
+        """' s="n"' for a cell of this look (registered once in the workbook), or ''."""
+        key = (number_format, bold, *sorted(extra.items()))
+        if key not in self.styles:
+            if number_format is None and not bold and not extra:
+                self.styles[key] = ""
+            else:
+                from openpyxl.cell import WriteOnlyCell
+                from openpyxl.styles import Font
+
+                cell = WriteOnlyCell(self.sheet)
+                if number_format:
+                    cell.number_format = number_format
+                if bold:
+                    cell.font = Font(bold=True)
+                for name, value in extra.items():
+                    setattr(cell, name, value)
+                self.styles[key] = f' s="{cell.style_id}"'
+        return self.styles[key]
+
+    def cell(self, ref: str, value: Any, style: str) -> str:
+        if value is None or value == "":
+            return f'<c r="{ref}"{style}/>' if style else ""
+        if isinstance(value, str):
+            from openpyxl.utils.exceptions import IllegalCharacterError
+
+            value = value[:32767]
+            if self.illegal.search(value):
+                raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+            if value in self.errors:
+                return f'<c r="{ref}"{style} t="e"><v>{value}</v></c>'
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            text = _xml_text(value)
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, self.numeric):
+            return f'<c r="{ref}"{style} t="n"><v>{self.number(value)}</v></c>'
+        if isinstance(value, dt.date):
+            if getattr(value, "tzinfo", None) is not None:
+                raise TypeError("Excel does not support timezones in datetimes.")
+            number = self.number(self.to_excel(value, self.epoch))
+            return f'<c r="{ref}"{style} t="n"><v>{number}</v></c>'
+        raise ValueError(f"Cannot convert {value!r} to Excel")
+
+
+def table_xlsx(
+    *,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "",
+    marking: str = "",
+    widths: Sequence[int] | None = None,
+    column_formats: Mapping[int, str] | None = None,
+    bold_row: Callable[[Sequence[Any]], bool] | None = None,
+) -> bytes:
+    """What `write_table` puts on a new workbook's only sheet, as .xlsx bytes, ~20 times faster.
+
+    The same layout: marking (or title) on row 1, headers on row 2 (bold, shaded, wrapped), data
+    below with dates shown dd/mm/yyyy, text escaped with `safe_cell`, panes frozen under the
+    headers, a filter on them, the marking in the printed header and footer. `column_formats`
+    gives data cells of a column (1-based) a number format; rows for which `bold_row` is true are
+    bold across the table.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title)
+    cells = _Cells(sheet)
+    for index, header in enumerate(headers):
+        width = widths[index] if widths and index < len(widths) else max(12, len(header) + 2)
+        sheet.column_dimensions[cells.letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    parts: list[str] = []
+    if marking:
+        for part in (sheet.oddHeader.center, sheet.oddFooter.center):
+            part.text = marking
+            part.size = 12
+            part.color = "B3261E"
+        first = cells.style(font=Font(bold=True, color="B3261E", size=13))
+        parts.append(
+            '<row r="1">'
+            + cells.cell("A1", safe_cell(marking), first)
+            + cells.cell("B1", safe_cell(title), "")
+            + "</row>"
+        )
+    else:
+        first = cells.style(font=Font(bold=True, size=13))
+        parts.append('<row r="1">' + cells.cell("A1", safe_cell(title), first) + "</row>")
+    header_style = cells.style(
+        font=Font(bold=True),
+        fill=PatternFill("solid", fgColor="EEF0F2"),
+        alignment=Alignment(wrap_text=True, vertical="top"),
+    )
+    parts.append(
+        '<row r="2">'
+        + "".join(
+            cells.cell(f"{cells.letter(i)}2", safe_cell(h), header_style)
+            for i, h in enumerate(headers)
+        )
+        + "</row>"
+    )
+    formats = dict(column_formats or {})
+    width = len(headers)
+    cells.letter(width)
+    letters = cells.letters
+    row_number = 2
+    for row_number, values in enumerate(rows, start=3):
+        number = str(row_number)
+        bold = bold_row is not None and bold_row(values)
+        line = [f'<row r="{number}">']
+        count = max(len(values), width) if bold else len(values)
+        for index in range(count):
+            value = safe_cell(values[index]) if index < len(values) else None
+            column_format = formats.get(index + 1)
+            if column_format is None and isinstance(value, dt.date):
+                column_format = DATE_FORMAT
+            style = cells.style(column_format, bold=bold) if column_format or bold else ""
+            if value is None or value == "":
+                if style:
+                    line.append(f'<c r="{cells.letter(index)}{number}"{style}/>')
+                continue
+            letter = letters[index] if index < len(letters) else cells.letter(index)
+            line.append(cells.cell(letter + number, value, style))
+        line.append("</row>")
+        parts.append("".join(line))
+    if headers:
+        sheet.auto_filter.ref = f"A2:{cells.letter(len(headers) - 1)}{max(row_number, 2)}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _with_sheet_data(buffer.getvalue(), sheet.path.lstrip("/"), "".join(parts).encode())
+
+
+def _with_sheet_data(package: bytes, member: str, sheet_data: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == member:
+                head, found, tail = data.partition(_EMPTY_SHEET_DATA)
+                if not found:  # openpyxl changed how it writes an empty sheet
+                    raise RuntimeError(f"no empty <sheetData> in {member}")
+                data = b"".join((head, b"<sheetData>", sheet_data, b"</sheetData>", tail))
+            target.writestr(info, data)
+    return out.getvalue()

@@ -63,7 +63,8 @@ def field_choices() -> list[tuple[str, str]]:
 # --- export ------------------------------------------------------------------------------------
 
 
-def _export_row(inject: Inject) -> list[Any]:
+def _export_row(inject: Inject, labels: Mapping[str, Mapping[Any, str]] | None = None) -> list[Any]:
+    labels = labels or _labels()
     local = timezone.localtime(inject.scheduled_at) if inject.scheduled_at else None
     return [
         inject.serial,
@@ -78,15 +79,25 @@ def _export_row(inject: Inject) -> list[Any]:
         inject.situation.code if inject.situation_id else "",  # type: ignore[union-attr]
         inject.from_org,
         _recipient_code(inject),
-        str(inject.get_method_display()),
+        labels["method"].get(inject.method) or str(inject.get_method_display()),
         inject.content,
         inject.expected_action,
         inject.objective,
         inject.controller.code if inject.controller_id else "",  # type: ignore[union-attr]
-        str(inject.get_classification_display()),
+        labels["classification"].get(inject.classification)
+        or str(inject.get_classification_display()),
         inject.notes,
-        str(inject.get_status_display()),
+        labels["status"].get(inject.status) or str(inject.get_status_display()),
     ]
+
+
+def _labels() -> dict[str, dict[Any, str]]:
+    """Choice labels in the active language, translated once for the whole export."""
+    fields = {f: Inject._meta.get_field(f) for f in ("method", "classification", "status")}
+    return {
+        name: {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+        for name, field in fields.items()
+    }
 
 
 def _recipient_code(inject: Inject) -> str:
@@ -99,25 +110,21 @@ def _recipient_code(inject: Inject) -> str:
 
 def msel_export(*, exercise: Any, injects: Sequence[Inject], actor: Any) -> bytes:
     """The MSEL as an .xlsx workbook marked as its most classified row; the import reads it back."""
-    from openpyxl import Workbook
-
     level = marking_of([exercise.classification, *(i.classification for i in injects)])
     marking = str(Classification(level).label).upper() if level else ""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
     headers = [c.header for c in columns()] + [_("Trạng thái")]
     widths = [8, 14, 18, 10, 10, 12, 24, 18, 14, 60, 40, 30, 16, 10, 20, 12]
-    xl.write_table(
-        sheet,
+    labels = _labels()
+    data = xl.table_xlsx(
+        sheet_title=SHEET_NAME,
         headers=headers,
-        rows=[_export_row(i) for i in injects],
+        rows=(_export_row(i, labels) for i in injects),
         title=_("Kịch bản chi tiết (MSEL) - %(exercise)s") % {"exercise": exercise},
         marking=marking,
         widths=widths,
     )
     log_classified_reads(actor, injects, AccessLog.Action.EXPORT)
-    return xl.workbook_bytes(workbook)
+    return data
 
 
 # --- import: the sheet's headers ---------------------------------------------------------------

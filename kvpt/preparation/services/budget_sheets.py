@@ -88,9 +88,6 @@ def _group_rows(groups: list[BudgetGroup], part: str) -> list[list[Any]]:
 
 def budget_export(*, exercise: Any, summary: BudgetSummary, actor: Any) -> bytes:
     """The budget of `exercise` as an .xlsx workbook (one sheet, flat rows)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     lines = [line for g in summary.groups + summary.site_groups for line in g.lines]
     works = [w for line in lines for w in line.visible_works]  # type: ignore[attr-defined]
     level = marking_of(
@@ -104,22 +101,16 @@ def budget_export(*, exercise: Any, summary: BudgetSummary, actor: Any) -> bytes
         rows += _group_rows(summary.site_groups, site)
         rows.append(_sum_row(_("Cộng đền bù, giải phóng mặt bằng"), summary.site_totals))
     rows.append(_sum_row(_("Tổng cộng"), summary.totals))
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Kinh phí")[:31]
-    xl.write_table(
-        sheet,
+    data = xl.table_xlsx(
+        sheet_title=_("Kinh phí")[:31],
         headers=_headers(),
         rows=rows,
         title=_("Kinh phí - %(exercise)s") % {"exercise": exercise},
         marking=str(Classification(level).label).upper() if level else "",
         widths=[28, 12, 44, 20, 22, 16, 16, 16, 16, 16, 14, 18, 20, 10],
+        column_formats=dict.fromkeys(MONEY_COLUMNS, MONEY_FORMAT),
+        # A subtotal or the grand total: a label and no code.
+        bold_row=lambda values: bool(values[0]) and not values[1],
     )
-    for row in sheet.iter_rows(min_row=3):
-        for column in MONEY_COLUMNS:
-            row[column - 1].number_format = MONEY_FORMAT
-        if row[0].value and not row[1].value:  # a subtotal or the grand total
-            for cell in row:
-                cell.font = Font(bold=True)
     log_classified_reads(actor, [*lines, *works], AccessLog.Action.EXPORT)
-    return xl.workbook_bytes(workbook)
+    return data

@@ -10,7 +10,7 @@ marking, no dependency cycle) and the exercise's revision raised once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,35 +110,50 @@ def _export_value(task: Task, key: str, dependencies: Sequence[Task]) -> Any:
             return "" if value is None else value
 
 
+def _export_rows(tasks: Sequence[Task], header: list[tuple[str, str]]) -> Iterable[list[Any]]:
+    """`_export_value` for every cell, with the choice labels translated once, not once a row."""
+    labels: dict[str, dict[Any, str]] = {
+        "category": {v: str(label) for v, label in TaskCategory.choices},
+        "status": {v: str(label) for v, label in TaskStatus.choices},
+        "classification": {v: str(label) for v, label in Classification.choices},
+    }
+    keys = [key for key, _h in header]
+    plain = {"code", "title", "start", "due", "progress", "completed_on", "notes"}
+    for task in tasks:
+        dependencies = list(task.depends_on.all())  # prefetched: the ones the reader may see
+        row: list[Any] = []
+        for key in keys:
+            if key in plain:
+                value = getattr(task, key)
+                row.append("" if value is None else value)
+            elif key in labels:
+                value = getattr(task, key)
+                row.append(labels[key].get(value) or _export_value(task, key, dependencies))
+            else:
+                row.append(_export_value(task, key, dependencies))
+        yield row
+
+
 def task_export(*, exercise: Any, tasks: Sequence[Task], actor: Any) -> bytes:
     """The tasks as an .xlsx workbook, marked as its most classified row; classified rows'
     export is logged."""
-    from openpyxl import Workbook
-
     header = _export_header()
     level = marking_of([exercise.classification, *(t.classification for t in tasks)])
     marking = str(Classification(level).label).upper() if level else ""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_NAME
-    rows = []
-    for task in tasks:
-        dependencies = list(task.depends_on.all())  # once a task, not once a column
-        rows.append([_export_value(task, key, dependencies) for key, _h in header])
     widths = [
         14 if key in {"code", "subcommittee", "owner", "assignee"} else 18 for key, _h in header
     ]
     widths[1] = 50
-    xl.write_table(
-        sheet,
+    data = xl.table_xlsx(
+        sheet_title=SHEET_NAME,
         headers=[h for _k, h in header],
-        rows=rows,
+        rows=_export_rows(tasks, header),
         title=_("Công việc chuẩn bị - %(exercise)s") % {"exercise": exercise},
         marking=marking,
         widths=widths,
     )
     log_classified_reads(actor, tasks, AccessLog.Action.EXPORT)
-    return xl.workbook_bytes(workbook)
+    return data
 
 
 # --- Excel: import -----------------------------------------------------------------------------
