@@ -15,6 +15,7 @@ from kvpt.accounts.models import Membership, Role, User
 from kvpt.accounts.selectors import user_list
 from kvpt.accounts.services import can_manage_target, grantable_roles, max_clearance_for
 from kvpt.core.models import Classification
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 
 
 class LoginForm(AuthenticationForm):
@@ -87,7 +88,7 @@ class OtpCodeForm(forms.Form):
         return str(self.cleaned_data["code"]).strip().replace(" ", "")
 
 
-class MembershipFilterForm(forms.Form):
+class MembershipFilterForm(FastSelectsMixin, forms.Form):
     user = forms.CharField(label=_("Người dùng"), required=False)
     role = forms.ChoiceField(label=_("Vai trò"), required=False)
     area: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
@@ -107,7 +108,7 @@ def _manageable(actor: Any, queryset: Any) -> Any:
     return queryset.filter(pk__in=allowed)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(FastSelectsMixin, forms.ModelForm):
     """Grant or edit a role; only users, areas and exercises the actor manages are offered."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -127,11 +128,14 @@ class MembershipForm(forms.ModelForm):
 
         self.actor = actor
         self.fields["user"].queryset = user_list(actor)  # type: ignore[attr-defined]
+        lean_choices(self.fields["user"], "first_name", "last_name", "username")
         self.fields["role"].choices = [("", "---------"), *grantable_roles(actor)]  # type: ignore[attr-defined]
         self.fields["area"].queryset = _manageable(actor, area_list(actor))  # type: ignore[attr-defined]
         self.fields["exercise"].queryset = _manageable(  # type: ignore[attr-defined]
             actor, exercise_list(actor)
         )
+        lean_choices(self.fields["area"], "name")
+        lean_choices(self.fields["exercise"], "code", "name")
         self.fields["area"].help_text = _(
             "Chọn địa bàn (vai trò áp dụng cho cả cấp dưới) hoặc một cuộc diễn tập, "
             "không chọn cả hai."
@@ -153,7 +157,7 @@ class MembershipForm(forms.ModelForm):
         pass
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(FastSelectsMixin, forms.Form):
     """An admin creates a login in their area with a first role and a clearance up to their own."""
 
     username = forms.RegexField(
@@ -180,6 +184,7 @@ class UserCreateForm(forms.Form):
         ]
         self.fields["role"].choices = grantable_roles(actor)  # type: ignore[attr-defined]
         self.fields["area"].queryset = _manageable(actor, area_list(actor))  # type: ignore[attr-defined]
+        lean_choices(self.fields["area"], "name")
 
     def clean_username(self) -> str:
         username = str(self.cleaned_data["username"])
@@ -202,7 +207,7 @@ class UserCreateForm(forms.Form):
 ACTIVE_CHOICES = [("", _("Tất cả")), ("1", _("Đang hoạt động")), ("0", _("Đã vô hiệu hóa"))]
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(FastSelectsMixin, forms.Form):
     q = forms.CharField(
         label=_("Tìm"),
         required=False,
@@ -234,7 +239,7 @@ class UserFilterForm(forms.Form):
         }
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(FastSelectsMixin, forms.Form):
     """An admin edits another user; the linked person and the clearance are limited to theirs."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -285,6 +290,7 @@ class UserEditForm(forms.Form):
             people = people | people.model._default_manager.filter(pk=target.person_id)
             people = people.distinct()
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        lean_choices(self.fields["person"], "full_name")
         ceiling = max_clearance_for(actor)
         self.fields["clearance"].choices = [  # type: ignore[attr-defined]
             (value, label)

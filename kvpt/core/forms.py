@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.models import Classification
 from kvpt.core.scope import get_scope
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
@@ -37,13 +38,14 @@ def vn_date_field(label: Any, *, required: bool = False) -> forms.DateField:
     )
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(FastSelectsMixin, forms.ModelForm):
     """A ModelForm whose data goes to a service: hidden `version`, clearance-limited marking.
 
     `service_data()` is `Meta.fields` as cleaned (the keyword arguments of `<entity>_create` and
     the `changes` of `<entity>_update`); `expected_version` is what the edit was opened from, so
     the service can refuse a stale save with ConcurrentEditError. Unique checks are left to the
-    service, which names the clash in plain Vietnamese (the database backs it up).
+    service, which names the clash in plain Vietnamese (the database backs it up). Its selects
+    are written by kvpt.core.widgets (one pass, no template per option).
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -66,11 +68,14 @@ class VersionedModelForm(forms.ModelForm):
         *,
         also_visible: QuerySet[Any] | None = None,
         label: Callable[[Any], str] | None = None,
+        reads: tuple[str, ...] = (),
     ) -> None:
         """Offer in `name` only `queryset` (what the user may pick, from a selector).
 
         On an edit, the present value is offered too when `also_visible` (what the user may see)
         holds it: a record placed by someone above stays where it is instead of failing "required".
+        `reads`: the columns the labels read (`label`, else the model's __str__); the select then
+        loads only those (see kvpt.core.widgets.lean_choices).
         """
         if self.instance.pk and also_visible is not None:
             present = also_visible.filter(pk=getattr(self.instance, f"{name}_id"))
@@ -79,6 +84,8 @@ class VersionedModelForm(forms.ModelForm):
         field.queryset = queryset
         if label is not None:
             field.label_from_instance = label
+        if reads:
+            lean_choices(field, *reads)
 
     def validate_unique(self) -> None:
         """The service checks codes with a clearer message (and the database backs it up)."""

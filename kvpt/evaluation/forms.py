@@ -61,7 +61,7 @@ class GradeForm(VersionedModelForm):
         field: Any = self.fields["level"]
         field.queryset = ScaleLevel.objects.select_related("scale").order_by("scale__name", "order")
         field.label_from_instance = level_label
-        self.limit_choices("decided_by_agency", agency_list(self.user))
+        self.limit_choices("decided_by_agency", agency_list(self.user), reads=("name",))
 
 
 class AwardForm(VersionedModelForm):
@@ -77,7 +77,7 @@ class AwardForm(VersionedModelForm):
         from kvpt.organisations.selectors import agency_list, person_list, unit_list
 
         self.fields["code"].required = False
-        self.limit_choices("issuer_agency", agency_list(self.user))
-        self.limit_choices("recipient_agency", agency_list(self.user))
-        self.limit_choices("recipient_unit", unit_list(self.user))
-        self.limit_choices("recipient_person", person_list(self.user))
+        self.limit_choices("issuer_agency", agency_list(self.user), reads=("name",))
+        self.limit_choices("recipient_agency", agency_list(self.user), reads=("name",))
+        self.limit_choices("recipient_unit", unit_list(self.user), reads=("name",))
+        self.limit_choices("recipient_person", person_list(self.user), reads=("full_name",))

@@ -109,6 +109,8 @@ class CommitteeMemberForm(VersionedModelForm):
         )
         field.widget.attrs.update(
             {
+                # The list is narrowed on the server by "Tìm người": no second filter box.
+                "data-filter": "off",
                 "hx-get": position_url,
                 "hx-trigger": "change",
                 "hx-target": "#id_position",

@@ -14,6 +14,7 @@ from kvpt.core.crud import apply_service_errors
 from kvpt.core.forms import vn_date_field
 from kvpt.core.models import Classification
 from kvpt.core.scope import get_scope
+from kvpt.core.widgets import FastSelectsMixin
 from kvpt.exercises.models import YEAR_MAX, YEAR_MIN, Exercise, ExerciseKind, ExerciseStatus
 from kvpt.exercises.selectors import ExerciseFilters
 
@@ -26,11 +27,16 @@ def _area_label(area: Any) -> str:
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    # What the label reads: all the select loads (kvpt.core.widgets.lean_choices).
+    label_fields = ("depth", "name", "level__name")
+
     def label_from_instance(self, obj: Any) -> str:
         return _area_label(obj)
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
+    label_fields = ("name", "area__name")
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.area.name})"
 
@@ -71,7 +77,7 @@ EXERCISE_FORM_FIELDS = (
 )
 
 
-class ExerciseForm(forms.Form):
+class ExerciseForm(FastSelectsMixin, forms.Form):
     """Create or edit an exercise; choices are limited to what the user may pick.
 
     The status is not here: it moves with the buttons of the detail page (exercise_transition).
@@ -206,7 +212,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class CopyStructureForm(forms.Form):
+class CopyStructureForm(FastSelectsMixin, forms.Form):
     """A new exercise with the structure of an earlier one."""
 
     code = forms.CharField(label=_("Mã cuộc diễn tập mới"), max_length=64)
@@ -246,7 +252,7 @@ class CopyStructureForm(forms.Form):
         apply_service_errors(self, exc)
 
 
-class ExerciseFilterForm(forms.Form):
+class ExerciseFilterForm(FastSelectsMixin, forms.Form):
     """The list's filters (GET); invalid values are ignored rather than shown as errors."""
 
     q = forms.CharField(label=_("Tìm"), required=False)

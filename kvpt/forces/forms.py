@@ -98,7 +98,7 @@ class AllocationForm(VersionedModelForm):
         from kvpt.forces.services import units_for
 
         self.exercise = exercise
-        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"))
+        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"), reads=("name",))
         self.fields["forces"].queryset = force_list(self.user).filter(  # type: ignore[attr-defined]
             exercise=exercise
         )
@@ -156,7 +156,7 @@ class RosterEntryForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         from kvpt.forces.services import units_for
 
-        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"))
+        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"), reads=("name",))
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -187,7 +187,7 @@ class WeaponIssueForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         from kvpt.forces.services import units_for
 
-        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"))
+        self.limit_choices("unit", units_for(self.user, exercise).order_by("name"), reads=("name",))
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}

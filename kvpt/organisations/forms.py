@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
 from kvpt.core.scope import get_scope
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 from kvpt.organisations import selectors
 from kvpt.organisations.models import (
     Agency,
@@ -45,7 +46,7 @@ class AreaForm(VersionedModelForm):
             # An area cannot move under itself or its own subtree.
             parents = parents.exclude(path__startswith=self.instance.path)
         self.fields["parent"].queryset = parents.order_by("path")  # type: ignore[attr-defined]
-        self.fields["parent"].label_from_instance = _indented  # type: ignore[attr-defined]
+        lean_choices(self.fields["parent"], *AREA_READS, label=_indented)
         self.fields["level"].queryset = AreaLevel.objects.all()  # type: ignore[attr-defined]
         if not is_superuser:
             # Only a system administrator adds or moves areas at the top of the tree.
@@ -63,6 +64,9 @@ def _indented(area: Area) -> str:
     return f"{'— ' * area.depth}{area.name} ({area.code})"
 
 
+AREA_READS = ("depth", "name", "code")  # what _indented reads: the area selects load only these
+
+
 def _limit_area(form: VersionedModelForm, user: Any) -> None:
     """The `area` a record is placed in: one the user manages (or, on an edit, where it is)."""
     form.limit_choices(
@@ -70,10 +74,11 @@ def _limit_area(form: VersionedModelForm, user: Any) -> None:
         selectors.area_managed_list(user).order_by("path"),
         also_visible=selectors.area_list(user),
         label=_indented,
+        reads=AREA_READS,
     )
 
 
-class AreaSuccessionForm(forms.ModelForm):
+class AreaSuccessionForm(FastSelectsMixin, forms.ModelForm):
     effective_on = vn_date_field(_("Ngày hiệu lực"), required=True)
 
     class Meta:
@@ -89,7 +94,7 @@ class AreaSuccessionForm(forms.ModelForm):
             selectors.area_managed_list(user).order_by("path")
         )
         for name in ("predecessor", "successor"):
-            self.fields[name].label_from_instance = _indented  # type: ignore[attr-defined]
+            lean_choices(self.fields[name], *AREA_READS, label=_indented)
 
     def validate_unique(self) -> None:
         """The service names the duplicate link."""
@@ -115,10 +120,11 @@ class AgencyForm(VersionedModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        lean_choices(self.fields["parent"], "name")
         self.fields["covered_areas"].queryset = (  # type: ignore[attr-defined]
             selectors.area_list(user).order_by("path")
         )
-        self.fields["covered_areas"].label_from_instance = _indented  # type: ignore[attr-defined]
+        lean_choices(self.fields["covered_areas"], *AREA_READS, label=_indented)
         self.fields["kind"].choices = AgencyKind.choices  # type: ignore[attr-defined]
 
 
@@ -130,12 +136,16 @@ class UnitForm(VersionedModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.limit_choices(
-            "agency", selectors.agency_managed_list(user), also_visible=selectors.agency_list(user)
+            "agency",
+            selectors.agency_managed_list(user),
+            also_visible=selectors.agency_list(user),
+            reads=("name",),
         )
         parents = selectors.unit_list(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        lean_choices(self.fields["parent"], "name")
         self.fields["kind"].choices = UnitKind.choices  # type: ignore[attr-defined]
 
 
@@ -150,7 +160,7 @@ class PersonForm(VersionedModelForm):
         _limit_area(self, user)
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(FastSelectsMixin, forms.ModelForm):
     start = vn_date_field(_("Từ ngày"))
     end = vn_date_field(_("Đến ngày"))
 
@@ -161,6 +171,7 @@ class PositionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = selectors.agency_list(user)  # type: ignore[attr-defined]
+        lean_choices(self.fields["agency"], "name")
         self.fields["order"].required = False
         self.fields["order"].help_text = _("Thứ tự khi ghi các chức vụ của một người.")
 

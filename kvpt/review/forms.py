@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 from kvpt.review.models import (
     Conference,
     CorrectiveAction,
@@ -34,6 +35,12 @@ def _no_people() -> Any:
 
 
 TEXTAREA = {"rows": 3, "data-ctrl-enter": "submit"}
+
+# The columns the options' labels read (the models' __str__): the selects load only these.
+PERSON = ("full_name",)
+AGENCY = ("name",)
+UNIT = ("name",)
+CONFERENCE = ("title", "held_on")
 
 
 def _people(user: Any, exercise: Any) -> Any:
@@ -68,13 +75,13 @@ class _ReviewForm(VersionedModelForm):
         code = (self.cleaned_data.get("code") or "").strip()
         return code or (self.instance.code if self.instance.pk else "")
 
-    def _same_exercise(self, name: str, queryset: Any) -> None:
+    def _same_exercise(self, name: str, queryset: Any, reads: tuple[str, ...]) -> None:
         if name in self.fields and self.exercise is not None:
-            self.limit_choices(name, queryset.filter(exercise_id=self.exercise.pk))
+            self.limit_choices(name, queryset.filter(exercise_id=self.exercise.pk), reads=reads)
 
-    def _directory(self, name: str, queryset: Any) -> None:
+    def _directory(self, name: str, queryset: Any, reads: tuple[str, ...]) -> None:
         if name in self.fields:
-            self.limit_choices(name, queryset, also_visible=queryset)
+            self.limit_choices(name, queryset, also_visible=queryset, reads=reads)
 
 
 class ConferenceForm(_ReviewForm):
@@ -96,6 +103,7 @@ class ConferenceForm(_ReviewForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chairs"].queryset = _people(self.user, self.exercise)  # type: ignore[attr-defined]
+        lean_choices(self.fields["chairs"], *PERSON)
         if self.instance.pk and not self.is_bound:
             self.initial["agenda"] = "\n".join(self.instance.agenda or [])
             self.initial["chairs"] = list(self.instance.chairs.values_list("pk", flat=True))
@@ -120,10 +128,10 @@ class ObservationForm(_ReviewForm):
         from kvpt.review.selectors import conference_list
 
         super().__init__(*args, **kwargs)
-        self._same_exercise("conference", conference_list(self.user))
-        self._directory("raised_by_agency", _agencies(self.user, self.exercise))
-        self._directory("raised_by_unit", _units(self.user))
-        self._directory("raised_by_person", _people(self.user, self.exercise))
+        self._same_exercise("conference", conference_list(self.user), CONFERENCE)
+        self._directory("raised_by_agency", _agencies(self.user, self.exercise), AGENCY)
+        self._directory("raised_by_unit", _units(self.user), UNIT)
+        self._directory("raised_by_person", _people(self.user, self.exercise), PERSON)
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags or [])
 
@@ -140,8 +148,8 @@ class DirectiveForm(_ReviewForm):
         from kvpt.review.selectors import conference_list
 
         super().__init__(*args, **kwargs)
-        self._same_exercise("conference", conference_list(self.user))
-        self._directory("given_by", _people(self.user, self.exercise))
+        self._same_exercise("conference", conference_list(self.user), CONFERENCE)
+        self._directory("given_by", _people(self.user, self.exercise), PERSON)
 
 
 class ActionForm(_ReviewForm):
@@ -160,10 +168,10 @@ class ActionForm(_ReviewForm):
         from kvpt.review.selectors import directive_list, observation_list
 
         super().__init__(*args, **kwargs)
-        self._same_exercise("observation", observation_list(self.user))
-        self._same_exercise("directive", directive_list(self.user))
-        self._directory("owner", _agencies(self.user, self.exercise))
-        self._directory("responsible", _people(self.user, self.exercise))
+        self._same_exercise("observation", observation_list(self.user), ("code", "observation"))
+        self._same_exercise("directive", directive_list(self.user), ("code", "text"))
+        self._directory("owner", _agencies(self.user, self.exercise), AGENCY)
+        self._directory("responsible", _people(self.user, self.exercise), PERSON)
 
 
 class ActionProgressForm(VersionedModelForm):
@@ -178,7 +186,7 @@ class ActionProgressForm(VersionedModelForm):
 # --- the secretary's quick forms ---------------------------------------------------------------
 
 
-class QuickObservationForm(forms.Form):
+class QuickObservationForm(FastSelectsMixin, forms.Form):
     """One observation typed while someone speaks: kind, area, the ODCR texts, who raised it."""
 
     kind = forms.ChoiceField(
@@ -208,9 +216,10 @@ class QuickObservationForm(forms.Form):
     def __init__(self, *args: Any, user: Any, exercise: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["raised_by_person"].queryset = _people(user, exercise)  # type: ignore[attr-defined]
+        lean_choices(self.fields["raised_by_person"], *PERSON)
 
 
-class QuickDirectiveForm(forms.Form):
+class QuickDirectiveForm(FastSelectsMixin, forms.Form):
     """A directive as the leader speaks it, and up to three actions it turns into."""
 
     ACTION_ROWS = 3
@@ -229,6 +238,7 @@ class QuickDirectiveForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["given_by"].queryset = _people(user, exercise)  # type: ignore[attr-defined]
+        lean_choices(self.fields["given_by"], *PERSON)
         if chairs:
             self.fields["given_by"].initial = chairs[0].pk
         agencies = _agencies(user, exercise)
@@ -237,12 +247,16 @@ class QuickDirectiveForm(forms.Form):
             self.fields[f"action_{i}_title"] = forms.CharField(
                 label=_("Việc khắc phục %(n)s") % {"n": i}, required=False, max_length=400
             )
-            self.fields[f"action_{i}_owner"] = forms.ModelChoiceField(
+            owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
                 label=_("Cơ quan chủ trì"), queryset=agencies, required=False
             )
-            self.fields[f"action_{i}_responsible"] = forms.ModelChoiceField(
+            responsible: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
                 label=_("Người chịu trách nhiệm"), queryset=people, required=False
             )
+            lean_choices(owner, *AGENCY)
+            lean_choices(responsible, *PERSON)
+            self.fields[f"action_{i}_owner"] = owner
+            self.fields[f"action_{i}_responsible"] = responsible
             self.fields[f"action_{i}_due"] = vn_date_field(_("Hạn"))
 
     def action_rows(self) -> list[dict[str, Any]]:

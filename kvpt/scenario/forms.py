@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 from kvpt.scenario.models import ConductLogEntry, Inject, SafetyIncident, Situation
 from kvpt.scenario.services import INCIDENT_FIELDS, INJECT_FIELDS, SITUATION_FIELDS
 
@@ -42,16 +43,18 @@ def _exercise_choices(form: VersionedModelForm, exercise: Any, user: Any) -> Non
     if "content_item" in fields:
         form.limit_choices("content_item", content_list(user).filter(phase__exercise=exercise))
     if "situation" in fields:
-        form.limit_choices("situation", situation_list(user).filter(exercise=exercise))
+        situations = situation_list(user).filter(exercise=exercise)
+        form.limit_choices("situation", situations, reads=("code", "title"))
     if "kind" in fields:
         form.limit_choices("kind", situation_kinds())
     for name in ("lead_agency", "to_agency"):
         if name in fields:
-            form.limit_choices(name, agency_list(user).order_by("code"))
+            form.limit_choices(name, agency_list(user).order_by("code"), reads=("name",))
     if "to_unit" in fields:
-        form.limit_choices("to_unit", unit_list(user).order_by("code"))
+        form.limit_choices("to_unit", unit_list(user).order_by("code"), reads=("name",))
     if "controller" in fields:
-        form.limit_choices("controller", person_list(user).order_by("full_name"))
+        people = person_list(user).order_by("full_name")
+        form.limit_choices("controller", people, reads=("full_name",))
 
 
 class SituationForm(VersionedModelForm):
@@ -103,7 +106,7 @@ class InjectForm(VersionedModelForm):
         return data
 
 
-class LogEntryForm(forms.Form):
+class LogEntryForm(FastSelectsMixin, forms.Form):
     text = forms.CharField(
         label=_("Nội dung nhật ký"),
         widget=forms.Textarea(
@@ -121,6 +124,7 @@ class LogEntryForm(forms.Form):
 
         field: Any = self.fields["inject"]
         field.queryset = inject_list(user).filter(exercise=exercise).order_by("serial")
+        lean_choices(field, "serial", "scenario_time")
 
 
 class LogEntryEditForm(VersionedModelForm):
@@ -134,7 +138,8 @@ class LogEntryEditForm(VersionedModelForm):
         super().__init__(*args, user=user, **kwargs)
         from kvpt.scenario.selectors import inject_list
 
-        self.limit_choices("inject", inject_list(user).filter(exercise=self.instance.exercise))
+        injects = inject_list(user).filter(exercise=self.instance.exercise)
+        self.limit_choices("inject", injects, reads=("serial", "scenario_time"))
 
 
 class IncidentForm(VersionedModelForm):
@@ -157,7 +162,7 @@ class MselImportForm(forms.Form):
     )
 
 
-class MappingForm(forms.Form):
+class MappingForm(FastSelectsMixin, forms.Form):
     """One choice per header of the user's sheet: which of our fields it holds (or none)."""
 
     def __init__(

@@ -75,6 +75,7 @@ class DocumentForm(VersionedModelForm):
             agency_list(user).order_by("name"),
             # A custodian placed by someone who sees more stays, even if this user cannot pick it.
             also_visible=Agency.objects.all(),
+            reads=("name",),
         )
         floor = int(exercise.classification)
         clearance = get_scope(user).clearance

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
 from kvpt.core.scope import get_scope
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 from kvpt.preparation.models import Task, TaskStatus
 from kvpt.preparation.selectors.tasks import (
     EditScope,
@@ -75,12 +76,14 @@ class TaskForm(VersionedModelForm):
             task_owner_choices(self.user, exercise),
             also_visible=Agency.objects.filter(classification__lte=clearance),
             label=_agency_label,
+            reads=("name", "code"),
         )
         self.limit_choices(
             "assignee",
             task_assignee_choices(self.user, exercise),
             also_visible=Person.objects.filter(classification__lte=clearance),
             label=_person_label,
+            reads=("full_name", "code"),
         )
         from kvpt.preparation.selectors import task_list
 
@@ -90,7 +93,7 @@ class TaskForm(VersionedModelForm):
         fields["owner"].empty_label = _("— chưa chọn —")
         fields["assignee"].empty_label = _("— chưa chọn —")
         fields["depends_on"].queryset = others
-        fields["depends_on"].label_from_instance = lambda t: f"{t.code} - {t.title}"
+        lean_choices(fields["depends_on"], "code", "title", label=lambda t: f"{t.code} - {t.title}")
         fields["progress"].widget.attrs.update({"min": 0, "max": 100})
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("classification", exercise.classification)
@@ -108,7 +111,7 @@ class _RowChoice(forms.MultipleChoiceField):
         return True
 
 
-class TaskBulkForm(forms.Form):
+class TaskBulkForm(FastSelectsMixin, forms.Form):
     """Set the same fields on the chosen rows; a blank field is left as it is on every row.
 
     Each chosen row comes as "<id>:<version>" so a row saved meanwhile is caught.
@@ -139,7 +142,7 @@ class TaskBulkForm(forms.Form):
         fields: Any = self.fields
         fields["status"].choices = [("", _("— giữ nguyên —")), *TaskStatus.choices]
         fields["assignee"].queryset = task_assignee_choices(user, exercise)
-        fields["assignee"].label_from_instance = _person_label
+        lean_choices(fields["assignee"], "full_name", "code", label=_person_label)
         fields["assignee"].empty_label = _("— giữ nguyên —")
         scope = task_edit_scope(user, exercise)
         fields["subcommittee"].queryset = _allowed_subcommittees(user, exercise, scope)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kvpt.core.forms import VersionedModelForm, vn_date_field
 from kvpt.core.permissions import require_perm
+from kvpt.core.widgets import FastSelectsMixin, lean_choices
 from kvpt.preparation.formatting import vn_number
 from kvpt.preparation.models import Work, WorkStatus
 from kvpt.preparation.services.works import PERM, WORK_FIELDS, WORK_HANDOVER_FIELDS
@@ -97,11 +98,14 @@ def can_add_record(user: Any, exercise: Any) -> bool:
     )
 
 
-def offer(form: VersionedModelForm, name: str, queryset: QuerySet[Any]) -> None:
+def offer(
+    form: VersionedModelForm, name: str, queryset: QuerySet[Any], reads: tuple[str, ...] = ()
+) -> None:
     """Offer `queryset` in `name`; a present value the user may not pick stays as it is.
 
     The field is then left out of the form (and so out of the changes): a select without the
-    present option would otherwise clear a link set by someone who sees more.
+    present option would otherwise clear a link set by someone who sees more. `reads`: the
+    columns the options' labels read (VersionedModelForm.limit_choices).
     """
     if name not in form.fields:
         return
@@ -109,7 +113,7 @@ def offer(form: VersionedModelForm, name: str, queryset: QuerySet[Any]) -> None:
     if present is not None and not queryset.filter(pk=present).exists():
         del form.fields[name]
         return
-    form.limit_choices(name, queryset)
+    form.limit_choices(name, queryset, reads=reads)
 
 
 def limit_subcommittee(form: VersionedModelForm, user: Any, exercise: Any) -> None:
@@ -152,11 +156,10 @@ class WorkForm(VersionedModelForm):
         exercise = self.instance.exercise
         agencies = agency_list(user).order_by("name")
         for name in ("owner", "custodian", "handed_over_to"):
-            offer(self, name, agencies)
+            offer(self, name, agencies, reads=("name",))
         limit_subcommittee(self, user, exercise)
-        offer(
-            self, "budget_line", budget_line_list(user).filter(exercise=exercise).order_by("code")
-        )
+        lines = budget_line_list(user).filter(exercise=exercise).order_by("code")
+        offer(self, "budget_line", lines, reads=("code", "description"))
         self.fields["location"].help_text = _(
             "Vị trí sở chỉ huy, hầm thường là bí mật: đặt độ mật cho phù hợp."
         )
@@ -177,7 +180,7 @@ class WorkForm(VersionedModelForm):
             self.initial.setdefault("classification", exercise.classification)
 
 
-class WorkHandoverForm(forms.Form):
+class WorkHandoverForm(FastSelectsMixin, forms.Form):
     """The handover record: who receives the work, when, under which record number."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -195,6 +198,7 @@ class WorkHandoverForm(forms.Form):
 
         require_perm(user, PERM, work)
         self.fields["receiving_agency"].queryset = agency_list(user).order_by("name")  # type: ignore[attr-defined]
+        lean_choices(self.fields["receiving_agency"], "name")
         if not self.is_bound:
             self.initial["version"] = work.version
 
