@@ -260,6 +260,10 @@ def _lessons_function() -> Callable[[dict[str, Any]], dict[str, Any]] | None:
     return lessons
 
 
+def _wants_extras(only: str | None) -> bool:
+    return not only or bool(re.search(only, "extras"))
+
+
 def run_extras(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     from django.apps import apps
 
@@ -432,7 +436,9 @@ def measure_database(args: argparse.Namespace, manifest: dict[str, Any]) -> dict
         "vocabulary": tiers,
         "exercise": manifest["exercise"],
         "key_pages": key_results,
-        "extras": run_extras(manifest),
+        # --only narrows the run to some pages: the extras (a roster import, three DOCX builds:
+        # minutes) run with it only when its pattern names them ("extras").
+        "extras": run_extras(manifest) if _wants_extras(args.only) else [],
         "endpoints": [m.__dict__ for m in results],
         "skipped": [s.__dict__ for s in skipped],
         "summary": summarise(results),
