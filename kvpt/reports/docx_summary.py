@@ -26,6 +26,14 @@ from docx.shared import Mm, Pt, RGBColor
 from kvpt.core.models import Classification
 from kvpt.exercises.models import CommitteeKind
 from kvpt.reports.data import SummaryData
+from kvpt.reports.docx_fast import (
+    add_table_styles,
+    insert_body_xml,
+    paragraph_xml,
+    picture_xml,
+    set_default_font,
+    table_xml,
+)
 from kvpt.reports.sections import (
     ILLUSTRATIVE_NOTE,
     Built,
@@ -232,10 +240,9 @@ def _page_setup(document: Any, head: Letterhead) -> None:
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     section.header_distance, section.footer_distance = Mm(8), Mm(8)
     section.different_first_page_header_footer = True
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(BODY_PT)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    # The font once, in the document's defaults and Normal; the table text's styles on top.
+    set_default_font(document, FONT, BODY_PT)
+    add_table_styles(document)
     # Page 2 on: the marking, then the page number, top centre.
     _marking_paragraph(section.header, head.marking)
     number = section.header.add_paragraph()
@@ -283,47 +290,70 @@ def _first_page(document: Any, head: Letterhead) -> None:
     _paragraph(document, "_______________", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=10)
 
 
-def _table(document: Any, block: Table) -> None:
-    columns = len(block.headers)
-    table = document.add_table(rows=1, cols=columns)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, header in enumerate(block.headers):
-        _cell_text(table.rows[0].cells[index], header, size=12, bold=True)
-    body = [*block.rows, *([block.total] if block.total else [])]
-    for row_index, row in enumerate(body):
-        cells = table.add_row().cells
-        is_total = block.total is not None and row_index == len(body) - 1
-        for index, value in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if index in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _cell_text(cells[index], value, size=12, bold=is_total, align=align)
-    if block.widths_mm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, block.widths_mm, strict=False):
-                cell.width = Mm(width)
-    _paragraph(document, after=2)
+def _table(block: Table, text_width: Any) -> str:
+    """The table as WordprocessingML text, then the small space after it."""
+    table = table_xml(
+        block.headers,
+        block.rows,
+        block_width=text_width,
+        total=block.total,
+        numeric=block.numeric,
+        widths_mm=block.widths_mm,
+    )
+    return table + paragraph_xml(align="justify", before=0, after=2)
 
 
-def _blocks(document: Any, built: Built) -> None:
-    _paragraph(document, f"{built.number}. {built.title}", bold=True, before=6)
-    for block in built.blocks:
-        if isinstance(block, Heading):
-            if block.level <= 2:
-                _paragraph(document, block.text, bold=True, indent=True, before=4)
-            else:
-                _paragraph(document, block.text, bold=True, italic=True, indent=True)
-        elif isinstance(block, Para):
-            _paragraph(document, block.text, bold=block.bold, italic=block.italic, indent=True)
-        elif isinstance(block, Bullet):
-            _paragraph(document, f"- {block.text}", indent=True)
-        elif isinstance(block, Table):
-            _table(document, block)
-        elif isinstance(block, Figure):
-            document.add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _paragraph(
-                document, block.caption, size=12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER
-            )
+def _body_paragraph(
+    text: str,
+    *,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    indent: bool = False,
+    align: str = "justify",
+    before: float = 0,
+    after: float = 4,
+) -> str:
+    """`_paragraph` of the body as text; the font comes from the document's defaults."""
+    return paragraph_xml(
+        text,
+        align=align,
+        before=before,
+        after=after,
+        first_line_mm=12.7 if indent else None,
+        size=size,
+        bold=bold,
+        italic=italic,
+    )
+
+
+def _blocks(document: Any, built: list[Built]) -> str:
+    """The sections' blocks as WordprocessingML text (see kvpt.reports.docx_fast)."""
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    shape_id = document.part.next_id
+    out: list[str] = []
+    for part in built:
+        out.append(_body_paragraph(f"{part.number}. {part.title}", bold=True, before=6))
+        for block in part.blocks:
+            if isinstance(block, Heading):
+                if block.level <= 2:
+                    out.append(_body_paragraph(block.text, bold=True, indent=True, before=4))
+                else:
+                    out.append(_body_paragraph(block.text, bold=True, italic=True, indent=True))
+            elif isinstance(block, Para):
+                out.append(
+                    _body_paragraph(block.text, bold=block.bold, italic=block.italic, indent=True)
+                )
+            elif isinstance(block, Bullet):
+                out.append(_body_paragraph(f"- {block.text}", indent=True))
+            elif isinstance(block, Table):
+                out.append(_table(block, text_width))
+            elif isinstance(block, Figure):
+                out.append(picture_xml(document, block.png, Mm(block.width_mm), shape_id))
+                shape_id += 1
+                out.append(_body_paragraph(block.caption, size=12, italic=True, align="center"))
+    return "".join(out)
 
 
 def _closing(document: Any, head: Letterhead, illustrative: bool) -> None:
@@ -355,8 +385,7 @@ def render_summary_docx(
     document = Document()
     _page_setup(document, head)
     _first_page(document, head)
-    for section in built:
-        _blocks(document, section)
+    document = insert_body_xml(document, _blocks(document, built))
     _closing(document, head, data.illustrative)
     if progress:
         progress(85, "Ghi tệp Word")
