@@ -97,6 +97,10 @@ def test_the_fast_insert_leaves_what_the_orm_path_leaves(
     record = entry.history.get()
     assert (record.history_type, record.history_user, record.id) == ("+", world.alice, entry.pk)
     assert record.history_change_reason is None
+    # Every history record belongs to the row it copies (ids matched to rows, not guessed).
+    assert dict(RosterEntry.history.values_list("id", "person_code")) == dict(
+        RosterEntry.objects.values_list("id", "person_code")
+    )
 
     RosterEntry.objects.all().delete()
     RosterEntry.history.all().delete()
