@@ -930,6 +930,9 @@ def action_evidence_download_view(
 # --- the tracker and notifications -----------------------------------------------------------
 
 
+TRACKER_PER_PAGE = 25
+
+
 def _tracker(request: HttpRequest, *, mine: bool) -> HttpResponse:
     user = request.user
     today = local_today()
@@ -940,7 +943,9 @@ def _tracker(request: HttpRequest, *, mine: bool) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", "").strip(),
     )
-    page = paginate(request, selectors.action_tracker(user, filters, mine=mine, today=today))
+    page = paginate(
+        request, selectors.action_tracker(user, filters, mine=mine, today=today), TRACKER_PER_PAGE
+    )
     rows = _decorate_actions(page, today, user)
     log_classified_reads(user, rows)
     visible = selectors.action_list(user)
@@ -953,8 +958,21 @@ def _tracker(request: HttpRequest, *, mine: bool) -> HttpResponse:
     )
     from kvpt.organisations.selectors import agency_list
 
-    exercises = exercise_list(user).filter(corrective_actions__isnull=False).distinct()
-    owners = agency_list(user).filter(corrective_actions__isnull=False).distinct()
+    # The filters' options show a code / a name only: no related rows, two columns each.
+    exercises = (
+        exercise_list(user)
+        .filter(corrective_actions__isnull=False)
+        .select_related(None)
+        .only("pk", "code")
+        .distinct()
+    )
+    owners = (
+        agency_list(user)
+        .filter(corrective_actions__isnull=False)
+        .select_related(None)
+        .only("pk", "name")
+        .distinct()
+    )
     title = _("Việc của tôi") if mine else _("Theo dõi việc khắc phục")
     return render_page(
         request,

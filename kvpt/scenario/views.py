@@ -289,20 +289,30 @@ def _decorate(user: Any, rows: list[Any]) -> None:
         row.moves = [(to, MOVE_LABELS[to]) for to in services.allowed_moves(user, row)]
 
 
+MSEL_PER_PAGE = 25
+LOG_PER_PAGE = 50
+
+
 @login_required
 @require_GET
 def msel_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
     filters = selectors.InjectFilters.from_query(request.GET)
-    page = paginate(request, selectors.inject_search(user, exercise.pk, filters))
+    page = paginate(request, selectors.inject_search(user, exercise.pk, filters), MSEL_PER_PAGE)
     rows = list(page.object_list)
     log_classified_reads(user, rows)
     _decorate(user, rows)
     from kvpt.organisations.selectors import person_list
 
-    controllers = person_list(user).filter(
-        pk__in=selectors.inject_list(user).filter(exercise=exercise).values("controller_id")
+    # The filter's options show a name only: no related rows, two columns.
+    controllers = (
+        person_list(user)
+        .filter(
+            pk__in=selectors.inject_list(user).filter(exercise=exercise).values("controller_id")
+        )
+        .select_related(None)
+        .only("pk", "full_name")
     )
     context = {
         "exercise": exercise,
@@ -755,7 +765,7 @@ def log_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
                 return redirect("scenario:log", exercise_pk=exercise_pk)
         else:
             status = 422
-    page = paginate(request, selectors.log_entry_list(user).filter(exercise=exercise), 100)
+    page = paginate(request, selectors.log_entry_list(user).filter(exercise=exercise), LOG_PER_PAGE)
     rows = list(page.object_list)
     log_classified_reads(user, rows)
     incidents = list(selectors.incident_list(user).filter(exercise=exercise))

@@ -119,3 +119,48 @@ def test_older_batches_keep_their_queries_flat(
         helpers.action(world, directive=directive)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"batch": "2"})
+
+
+def test_the_tracker_shows_a_page_at_a_time_and_counts_all(
+    world: World, client_for: Callable[[Any], Client], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(views, "TRACKER_PER_PAGE", 3)
+    for i in range(5):
+        helpers.action(world, title=f"Việc số {i}")
+    client = client_for(world.alice)
+    url = reverse("review:tracker")
+    body = client.get(url).content.decode()
+    assert body.count('data-testid="action-row-') == 3
+    assert world.agency.name in body  # the owner filter still lists its agencies
+    assert world.exercise.code in body
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert second.count('data-testid="action-row-') == 2
+
+
+def test_the_tracker_pages_hold_25_actions() -> None:
+    assert views.TRACKER_PER_PAGE == 25
+
+
+def test_the_tracker_costs_the_same_queries_for_2_or_12_actions(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.alice)
+    urls = [reverse("review:tracker"), reverse("review:my_actions")]
+
+    def counted() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    for i in range(2):
+        helpers.action(world, title=f"Việc số {i}")
+    few = counted()
+    for i in range(2, 12):
+        helpers.action(world, title=f"Việc số {i}")
+    assert counted() == few

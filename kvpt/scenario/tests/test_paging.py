@@ -101,3 +101,65 @@ def test_the_timeline_costs_the_same_queries_for_3_or_30_injects(
     for n in range(4, 31):
         _story(world, n, f"N+{n % 3} 08:00", situation=sit)
     assert counted() == few
+
+
+def test_the_msel_list_and_the_log_show_a_page_at_a_time(
+    world: World, client_for: Callable[[Any], Client], monkeypatch: Any
+) -> None:
+    from kvpt.scenario.models import ConductLogEntry
+
+    monkeypatch.setattr(views, "MSEL_PER_PAGE", 3)
+    monkeypatch.setattr(views, "LOG_PER_PAGE", 4)
+    assert (views.MSEL_PER_PAGE, views.LOG_PER_PAGE) == (3, 4)
+    for n in range(1, 8):
+        inject(world, n, controller=world.person)
+        ConductLogEntry.objects.create(exercise=world.exercise, text=f"ghi {n}")
+    client = client_for(director(world))
+    msel = reverse("scenario:msel", args=[world.exercise.pk])
+    body = client.get(msel).content.decode()
+    assert body.count('data-testid="inject-row"') == 3
+    assert world.person.full_name in body  # the controller filter still lists its people
+    last = client.get(msel, {"page": "3"}).content.decode()
+    assert last.count('data-testid="inject-row"') == 1
+    log = reverse("scenario:log", args=[world.exercise.pk])
+    assert client.get(log).content.decode().count('data-testid="log-entry"') == 4
+    assert client.get(log, {"page": "2"}).content.decode().count('data-testid="log-entry"') == 3
+
+
+def test_the_default_list_sizes_stay_small() -> None:
+    # Issue 7: a page's rows are what its render costs; 25 injects, 50 log entries.
+    assert views.MSEL_PER_PAGE == 25
+    assert views.LOG_PER_PAGE == 50
+
+
+def test_the_msel_list_and_the_log_cost_the_same_queries_for_3_or_30_rows(
+    world: World, client_for: Callable[[Any], Client]
+) -> None:
+    from kvpt.core.testing.factories import PersonFactory
+    from kvpt.scenario.models import ConductLogEntry
+
+    client = client_for(director(world))
+    urls = [
+        reverse("scenario:msel", args=[world.exercise.pk]),
+        reverse("scenario:log", args=[world.exercise.pk]),
+    ]
+    sit = situation(world)
+
+    def counted() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    def add(serials: range) -> None:
+        for n in serials:
+            controller = PersonFactory(area=world.person.area)
+            inject(world, n, situation=sit, controller=controller)
+            ConductLogEntry.objects.create(exercise=world.exercise, text=f"ghi {n}")
+
+    add(range(1, 4))
+    few = counted()
+    add(range(4, 31))
+    assert counted() == few
