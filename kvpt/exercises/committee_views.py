@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -45,10 +46,13 @@ from kvpt.exercises.models import (
     Committee,
     CommitteeKind,
     CommitteeMember,
+    CommitteeRole,
     Exercise,
     ExerciseStatus,
 )
 from kvpt.exercises.selectors import (
+    committee_list,
+    committee_member_visible_list,
     committee_person_choices,
     committee_record_counts,
     committee_with_members_list,
@@ -92,6 +96,58 @@ def _visible_exercise(request: HttpRequest, pk: int) -> Exercise:
     return exercise
 
 
+def _url_pattern(name: str) -> str:
+    """The URL `name` takes with one pk, as a str.format pattern: one reverse() for a whole list."""
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
+def _link_members(committees: list[Any]) -> None:
+    """Give each seated member its role's label and its edit/delete URLs, worked out once for
+    the list (get_role_display and {% url %} row by row translate and reverse every time)."""
+    roles = {value: str(label) for value, label in CommitteeRole.choices}
+    edit = _url_pattern("exercises:committee_member_edit")
+    delete = _url_pattern("exercises:committee_member_delete")
+    for committee in committees:
+        for member in committee.seated:
+            member.role_label = roles.get(member.role, member.role)
+            member.edit_url = edit.format(member.pk)
+            member.delete_url = delete.format(member.pk)
+
+
+def _exercise_committees(user: Any, exercise: Exercise) -> list[Committee]:
+    """The exercise's committees (in the user's scope) with their visible members: two queries.
+
+    The members carry only their person (without the columns the page does not show): the
+    prefetch hands each its committee, and every committee is this exercise's, so neither is
+    read again per member.
+    """
+    members = (
+        committee_member_visible_list(user)
+        .select_related(None)
+        .select_related("person")
+        .defer(
+            "created_at",
+            "updated_at",
+            "person__created_at",
+            "person__updated_at",
+            "person__note",
+            "person__search_text",
+        )
+    )
+    committees = list(
+        committee_list(user)
+        .select_related(None)
+        .filter(exercise=exercise)
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="seated"))
+        .order_by("order", "pk")
+    )
+    for committee in committees:
+        committee.exercise = exercise
+    _link_members(committees)
+    return committees
+
+
 # --- the page of all committees ----------------------------------------------------------------
 
 
@@ -100,7 +156,7 @@ def _visible_exercise(request: HttpRequest, pk: int) -> Exercise:
 def committees_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     exercise = _visible_exercise(request, pk)
-    committees = list(committee_with_members_list(user).filter(exercise=exercise))
+    committees = _exercise_committees(user, exercise)
     mine = set(subcommittees_of(user, exercise).values_list("pk", flat=True))
     can_edit = _editable(user, exercise)
     catalogues = (
@@ -163,6 +219,7 @@ def committee_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     committee = get_visible_or_404(committee_with_members_list(user), pk=pk)
     log_classified_read(user, committee.exercise)
+    _link_members([committee])
     counts = (
         committee_record_counts([committee.pk], clearance=get_scope(user).clearance).get(
             committee.pk

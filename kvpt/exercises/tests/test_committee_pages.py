@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
+from django import urls
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -147,6 +149,52 @@ def test_the_page_s_query_count_stays_flat_as_members_grow(
         body = client.get(url).content.decode()
     assert body.count('data-testid="member"') == 21
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_page_s_work_per_member_stays_flat_no_url_reversed_or_role_translated_per_row(
+    world: World, client_for: ClientFor
+) -> None:
+    """The rows get their links and role labels worked out once for the list: {% url %} and
+    get_role_display row by row made the large exercise's page (80 members) slow."""
+    client = client_for(world.erin)
+    url = _url("committees", world.exercise.pk)
+    tb = _committee(world)
+
+    def seat(n: int) -> list[CommitteeMember]:
+        return [
+            CommitteeMember.objects.create(
+                committee=tb,
+                person=PersonFactory.create(area=world.district),
+                role=CommitteeRole.MEMBER,
+            )
+            for _ in range(n)
+        ]
+
+    def reverses() -> tuple[int, str]:
+        with (
+            mock.patch("django.urls.reverse", wraps=urls.reverse) as counted,
+            mock.patch.object(
+                CommitteeMember, "get_role_display", side_effect=AssertionError("per row")
+            ),
+        ):
+            response = client.get(url)
+        assert response.status_code == 200
+        return counted.call_count, response.content.decode()
+
+    seat(1)
+    client.get(url)  # warm the session and caches
+    few, _ = reverses()
+    members = seat(12)
+    many, body = reverses()
+    assert many == few
+    assert body.count('data-testid="member"') == 13
+    assert body.count(str(CommitteeRole.MEMBER.label)) >= 13
+    for member in members:
+        assert _url("committee_member_edit", member.pk) in body
+        assert _url("committee_member_delete", member.pk) in body
+    detail = client.get(_url("committee_detail", tb.pk)).content.decode()
+    assert _url("committee_member_edit", members[0].pk) in detail
+    assert _url("committee_member_delete", members[-1].pk) in detail
 
 
 def test_the_outsider_gets_404_and_anonymous_the_login_page(
