@@ -17,6 +17,8 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from kvpt.reports.labels import display
+
 FONT = {"family": "DejaVu Sans", "size": 9}
 COLOURS = ("#1f5f8b", "#c98a1a", "#2e7d32", "#b3261e", "#6b6f76")
 
@@ -65,7 +67,7 @@ def budget_estimate_vs_settled(lines: Sequence[Any]) -> Figure:
         return _empty(title, "Chưa có dữ liệu kinh phí.")
     totals: dict[str, list[int]] = {}
     for line in lines:
-        label = str(line.get_category_display())
+        label = str(display(line, "category"))
         row = totals.setdefault(label, [0, 0, 0])
         row[0] += line.estimate
         row[1] += line.actual + line.additional
@@ -119,7 +121,7 @@ def actions_by_status(actions: Sequence[Any] | None) -> Figure:
         return _empty(title, "Chưa có dữ liệu việc khắc phục.")
     counts: dict[str, int] = {}
     for action in actions:
-        label = str(action.get_status_display())
+        label = str(display(action, "status"))
         counts[label] = counts.get(label, 0) + 1
     figure = _figure(6.4, 0.45 * len(counts) + 1.2)
     axes = figure.add_subplot()
@@ -136,7 +138,7 @@ def _apply_font(figure: Figure) -> None:
         text.set_fontfamily(FONT["family"])  # type: ignore[attr-defined]
 
 
-def to_png(figure: Figure, dpi: int = 200) -> bytes:
+def to_png(figure: Figure, dpi: int = 150) -> bytes:
     _apply_font(figure)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)

@@ -28,6 +28,7 @@ from kvpt.preparation.models import (
     WorkStatus,
 )
 from kvpt.reports.data import SummaryData, more_than
+from kvpt.reports.labels import display
 
 ILLUSTRATIVE_MARK = "(*)"
 ILLUSTRATIVE_NOTE = (
@@ -242,8 +243,8 @@ def _documents(data: SummaryData) -> list[Block]:
         [
             x.number or "",
             f"{x.title}{mark(x)}",
-            str(x.get_status_display()),
-            str(x.get_classification_display()),
+            str(display(x, "status")),
+            str(display(x, "classification")),
         ]
         for x in data.documents
     ]
@@ -292,7 +293,7 @@ def works_totals(works: Iterable[Any]) -> list[str]:
         label = str(kind.label).lower()
         measured = [w for w in rows if w.quantity is not None and w.quantity_unit != "each"]
         if measured and len({w.quantity_unit for w in measured}) == 1:
-            unit = measured[0].get_quantity_unit_display()
+            unit = display(measured[0], "quantity_unit")
             total = sum((w.quantity for w in measured), Decimal(0))
             flag = mark(next((w for w in measured if w.is_illustrative), None))
             phrases.append(f"{label}: {more_than(total)} {unit} ({vn_number(total)} {unit}{flag})")
@@ -321,9 +322,9 @@ def _works(data: SummaryData) -> list[Block]:
     rows = [
         [
             w.name,
-            str(w.get_construction_display()),
-            quantity_text(w.quantity, w.get_quantity_unit_display()) + mark(w),
-            str(w.get_status_display()),
+            str(display(w, "construction")),
+            quantity_text(w.quantity, display(w, "quantity_unit")) + mark(w),
+            str(display(w, "status")),
             (w.handed_over_to.name if w.handed_over_to else ""),
         ]
         for w in data.works
@@ -422,7 +423,7 @@ def _security(data: SummaryData) -> list[Block]:
     if not security:
         return [*blocks, no_data("về công tác bảo đảm an ninh")]
     for task in security:
-        blocks.append(Bullet(f"{task.title}: {task.get_status_display().lower()}{mark(task)}."))
+        blocks.append(Bullet(f"{task.title}: {display(task, 'status').lower()}{mark(task)}."))
     return blocks
 
 
@@ -610,7 +611,7 @@ def section_assessment(data: SummaryData) -> list[Block]:
             cause = (
                 f" Nguyên nhân: {o.discussion}" if kind == "shortcoming" and o.discussion else ""
             )
-            blocks.append(Bullet(f"{o.get_area_display()}: {o.observation}{cause}{mark(o)}"))
+            blocks.append(Bullet(f"{display(o, 'area')}: {o.observation}{cause}{mark(o)}"))
     blocks.append(Heading(2, "3. Xếp loại"))
     evaluation = data.extras.get("evaluation") or {}
     grades = evaluation.get("grades") or []
@@ -663,7 +664,7 @@ def section_follow_up(data: SummaryData) -> list[Block]:
                 a.owner.name if a.owner_id else "",
                 a.responsible.full_name if a.responsible_id else "",
                 d(a.due),
-                str(a.get_status_display()),
+                str(display(a, "status")),
             ]
             for a in actions
         ]
