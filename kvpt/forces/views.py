@@ -418,7 +418,8 @@ def _safe_name(code: str) -> str:
 def roster_export_view(request: HttpRequest, exercise_pk: int) -> HttpResponse:
     user = request.user
     exercise = _exercise(user, exercise_pk)
-    entries = list(
+    # A queryset, not a list: the export then reads the ten columns it writes, no model objects.
+    entries = (
         selectors.roster_list(user).filter(exercise=exercise).order_by("unit__name", "full_name")
     )
     response = HttpResponse(
