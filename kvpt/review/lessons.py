@@ -92,7 +92,11 @@ def _fts_phrase(word: str) -> str:
 
 
 def with_words(
-    queryset: QuerySet[Observation], words: list[str], *, use_index: bool = True
+    queryset: QuerySet[Observation],
+    words: list[str],
+    *,
+    use_index: bool = True,
+    above: int | None = None,
 ) -> QuerySet[Observation]:
     """Rows whose search_text contains every word (the index each engine has serves it).
 
@@ -112,15 +116,17 @@ def with_words(
         return queryset
     if connection.vendor == "sqlite":
         long_words = [w for w in words if len(w) >= TRIGRAM]
+        if above is not None:  # search_page's newest window: FTS5 seeks the rowid range
+            queryset = queryset.filter(pk__gt=above)
         if long_words:
             expression = " AND ".join(_fts_phrase(w) for w in long_words)
-            queryset = queryset.filter(
-                # The table name is a constant; the expression goes in as a parameter.
-                pk__in=RawSQL(  # noqa: S611
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-                    [expression],
-                )
-            )
+            sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+            params: list[Any] = [expression]
+            if above is not None:
+                sql += " AND rowid > %s"
+                params.append(above)
+            # The table name is a constant; the expression goes in as a parameter.
+            queryset = queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611
         for word in words:
             if len(word) < TRIGRAM:
                 queryset = queryset.filter(search_text__contains=word)
@@ -278,8 +284,10 @@ def _as_int(value: Any) -> int | None:
     return number if -(2**63) < number < 2**63 else None
 
 
-def lesson_search(user: Any, filters: LessonFilters) -> QuerySet[Observation]:
-    """The library narrowed by `filters`, newest first."""
+def lesson_search(
+    user: Any, filters: LessonFilters, *, above: int | None = None
+) -> QuerySet[Observation]:
+    """The library narrowed by `filters`, newest first (`above`: see search_page)."""
     queryset = library(user)
     if filters.area:
         queryset = queryset.filter(area=filters.area)
@@ -305,7 +313,7 @@ def lesson_search(user: Any, filters: LessonFilters) -> QuerySet[Observation]:
         )
     listed = getattr(user, _LISTED_ATTR, None)
     few = listed is not None and listed <= FEW_EXERCISES
-    queryset = with_words(queryset, filters.words, use_index=not few)
+    queryset = with_words(queryset, filters.words, use_index=not few, above=above)
     if few:
         # A reader with a few exercises: newest first over their (few) rows. Ordering by the bare
         # primary key would let PostgreSQL walk the whole table backwards looking for them.
@@ -355,6 +363,45 @@ def page_of(queryset: QuerySet[Observation], page: Any = 1, size: Any = PAGE_SIZ
     start = (number - 1) * size_value
     items = list(queryset[start : start + size_value]) if count else []
     return ResultPage(items=items, number=number, size=size_value, count=count, capped=capped)
+
+
+# SQLite: the newest rows searched first (search_page), in primary-key values.
+FIRST_WINDOW = 20_000
+MAX_WINDOW = 250_000
+# A first window with fewer matches says the words are rare: the whole index answers at once.
+MIN_WINDOW_MATCHES = 50
+
+
+def search_page(
+    user: Any, filters: LessonFilters, page: Any = 1, size: Any = PAGE_SIZE
+) -> ResultPage:
+    """One page of `lesson_search`: the same rows in the same order, read faster on SQLite.
+
+    Why: for a word found in a quarter of the table, SQLite's FTS5 hands over every matching
+    rowid (hundreds of thousands) before the newest twenty are picked, while the results are
+    newest first and counted only up to COUNT_CAP. FTS5 seeks a rowid range, so the newest window
+    is searched first: when it holds more than COUNT_CAP matches, the answer (a capped count and
+    every page up to the cap) lies inside it. From the first window's density a second, wider
+    one is tried; rare words, and a second miss, go to the whole index. PostgreSQL's trigram
+    index with its planner already stops early: it takes the plain search. At most 7 queries.
+    """
+    search = lesson_search(user, filters)
+    listed = getattr(user, _LISTED_ATTR, None)
+    few = listed is not None and listed <= FEW_EXERCISES
+    if connection.vendor != "sqlite" or few or not filters.words:
+        return page_of(search, page, size)
+    top = Observation.objects.order_by("-pk").values_list("pk", flat=True).first()
+    window = FIRST_WINDOW
+    while top is not None and window < top:
+        windowed = lesson_search(user, filters, above=top - window)
+        found = windowed.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if found > COUNT_CAP:
+            return page_of(windowed, page, size)
+        if window >= MAX_WINDOW or found < MIN_WINDOW_MATCHES:
+            break
+        # Expected to hold half again the matches needed, at this window's density.
+        window = min(MAX_WINDOW, math.ceil(window * 1.5 * (COUNT_CAP + 1) / found))
+    return page_of(search, page, size)
 
 
 # --- similar lessons ---------------------------------------------------------------------------

@@ -112,10 +112,12 @@ class LessonTaskOut(Schema):
 def search_lessons(request: HttpRequest, filters: Query[LessonQuery]) -> dict[str, Any]:
     data = filters.model_dump()
     names = ("q", "area", "kind", "state", "level", "year", "organisation")
-    found = lessons.lesson_search(
-        request.user, lessons.LessonFilters(**{name: data[name] for name in names})
+    page = lessons.search_page(
+        request.user,
+        lessons.LessonFilters(**{name: data[name] for name in names}),
+        data["page"],
+        data["page_size"],
     )
-    page = lessons.page_of(found, data["page"], data["page_size"])
     log_classified_reads(request.user, page.items)
     return {
         "items": page.items,

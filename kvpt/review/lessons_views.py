@@ -96,7 +96,7 @@ def _is_partial(request: HttpRequest) -> bool:
 def library_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     filters = filters_from(request.GET)
-    page = lessons.page_of(lessons.lesson_search(user, filters), request.GET.get("page"))
+    page = lessons.search_page(user, filters, request.GET.get("page"))
     log_classified_reads(user, page.items)
     query = request.GET.copy()
     query.pop("page", None)

@@ -377,3 +377,26 @@ def test_turning_a_lesson_needs_the_right_an_open_lesson_and_an_exercise_in_prep
     )
     with pytest.raises(ValidationError, match="đang lập kế hoạch"):
         lessons.lesson_to_task(observation=lesson, exercise=running, actor=world.alice)
+
+
+def test_search_page_reads_the_newest_window_first_and_gives_the_same_pages(
+    world: World, monkeypatch: Any
+) -> None:
+    """search_page (windows on SQLite, the plain search on PostgreSQL) = page_of(lesson_search),
+    page by page, when the first window holds enough, when a wider one does, and when none does."""
+    monkeypatch.setattr(lessons, "COUNT_CAP", 6)
+    monkeypatch.setattr(lessons, "MIN_WINDOW_MATCHES", 1)
+    for i in range(30):
+        add(world.exercise, f"Hậu cần đợt {i}" if i % 3 else f"Hậu cần, đường cơ động {i}")
+    add(world.exercise, "Đường cơ động, đợt cuối")
+    superuser = UserFactory.create(username="root-w", is_superuser=True, clearance=3)
+    for first, widest in ((8, 100), (2, 12), (2, 3)):
+        monkeypatch.setattr(lessons, "FIRST_WINDOW", first)
+        monkeypatch.setattr(lessons, "MAX_WINDOW", widest)
+        for q in ("hau can", "duong co dong", "dot", "cuoi", "xx"):
+            filters = lessons.LessonFilters(q=q)
+            for number in (1, 2, 3):
+                got = lessons.search_page(superuser, filters, number, 2)
+                want = lessons.page_of(lessons.lesson_search(superuser, filters), number, 2)
+                assert [o.pk for o in got.items] == [o.pk for o in want.items], (first, q, number)
+                assert (got.count, got.capped, got.number) == (want.count, want.capped, want.number)
