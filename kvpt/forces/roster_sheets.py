@@ -289,6 +289,9 @@ def _add_entries(exercise_id: int, entries: list[_Entry], *, actor: Any) -> None
     names = ", ".join(quote(c) for c in _ENTRY_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
     ids: list[int] = []
+    if connection.vendor == "postgresql":
+        _copy_entries_postgres(rows, user_id=user_id, stamp=stamp, tracked=tracked)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
@@ -317,6 +320,47 @@ def _add_entries(exercise_id: int, entries: list[_Entry], *, actor: Any) -> None
                 for pk, row in zip(ids, rows, strict=True)
             ],
         )
+
+
+def _copy_entries_postgres(
+    rows: list[dict[str, Any]], *, user_id: int | None, stamp: Any, tracked: list[str]
+) -> None:
+    """PostgreSQL: the rows and their history through COPY, ids drawn from the table's sequence.
+
+    Why: psycopg parses a statement's placeholders in Python, and a multi-row INSERT of 10,000
+    rows x 15 values spent seconds there; COPY sends the values without any placeholder.
+    """
+    from django.db import connection
+
+    history = RosterEntry.history.model
+    quote = connection.ops.quote_name
+    table = RosterEntry._meta.db_table
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own cursor: COPY is not in the DB-API
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [quote(table), len(rows)],
+        )
+        ids = sorted(r[0] for r in cursor.fetchall())
+        with cursor.copy(
+            f"COPY {quote(table)} ({quote('id')}, "
+            f"{', '.join(quote(c) for c in _ENTRY_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *(row[c] for c in _ENTRY_COLUMNS)])
+        extra = {
+            "history_date": stamp,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": user_id,
+        }
+        columns = [*tracked, *_HISTORY_EXTRA]
+        with cursor.copy(
+            f"COPY {quote(history._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) FROM STDIN"
+        ) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk if c == "id" else row.get(c, extra.get(c)) for c in columns])
 
 
 def _search_text(entry: _Entry) -> str:
