@@ -383,7 +383,8 @@ def search_page(
     is searched first: when it holds more than COUNT_CAP matches, the answer (a capped count and
     every page up to the cap) lies inside it. From the first window's density a second, wider
     one is tried; rare words, and a second miss, go to the whole index. PostgreSQL's trigram
-    index with its planner already stops early: it takes the plain search. At most 7 queries.
+    index with its planner already stops early: it takes the plain search. At most two windows,
+    each one capped count more (and the library filter's own queries again for a scoped reader).
     """
     search = lesson_search(user, filters)
     listed = getattr(user, _LISTED_ATTR, None)
@@ -392,7 +393,9 @@ def search_page(
         return page_of(search, page, size)
     top = Observation.objects.order_by("-pk").values_list("pk", flat=True).first()
     window = FIRST_WINDOW
-    while top is not None and window < top:
+    for _attempt in range(2):  # the first window, then one sized by its density
+        if top is None or window >= top:
+            break
         windowed = lesson_search(user, filters, above=top - window)
         found = windowed.order_by().values("pk")[: COUNT_CAP + 1].count()
         if found > COUNT_CAP:
