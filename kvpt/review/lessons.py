@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import CharField, F, Q, QuerySet, TextField, Value
@@ -206,9 +206,26 @@ def _lesson_state() -> In:
     return In(Concat("state", Value(""), output_field=CharField()), list(LESSON_STATES))
 
 
+_FILTER_ATTR = "_kvpt_lesson_filter"
+
+
 def library_filter(user: Any) -> Q:
-    """Q on Observation: what the user may find in the library (module docstring)."""
+    """Q on Observation: what the user may find in the library (module docstring).
+
+    Kept on the user beside its scope for the request: search_page asks for it once per window,
+    and for a scoped reader it costs two queries (the exercises' ids, the lineage's).
+    forget_scope() gives a new scope, so a changed role or clearance is not served stale.
+    """
     scope = get_scope(user)
+    cached = getattr(user, _FILTER_ATTR, None)
+    if cached is not None and cached[0] is scope:
+        return cast(Q, cached[1])
+    found = _library_filter(user, scope)
+    setattr(user, _FILTER_ATTR, (scope, found))
+    return found
+
+
+def _library_filter(user: Any, scope: Any) -> Q:
     if scope.is_anonymous:
         return Q(pk__in=[])
     cleared = Q(classification__lte=scope.clearance, exercise__classification__lte=scope.clearance)

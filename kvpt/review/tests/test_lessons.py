@@ -400,3 +400,19 @@ def test_search_page_reads_the_newest_window_first_and_gives_the_same_pages(
                 want = lessons.page_of(lessons.lesson_search(superuser, filters), number, 2)
                 assert [o.pk for o in got.items] == [o.pk for o in want.items], (first, q, number)
                 assert (got.count, got.capped, got.number) == (want.count, want.capped, want.number)
+
+
+def test_the_library_filter_is_built_once_per_scope(world: World) -> None:
+    """search_page asks for it per window: the second time costs nothing, and a scope forgotten
+    (a role or clearance changed) builds it again."""
+    from kvpt.core.scope import forget_scope
+
+    user = type(world.alice).objects.get(pk=world.alice.pk)
+    first = lessons.library_filter(user)
+    with CaptureQueriesContext(connection) as again:
+        assert lessons.library_filter(user) is first
+    assert len(again) == 0
+    forget_scope(user)
+    with CaptureQueriesContext(connection) as rebuilt:
+        assert lessons.library_filter(user) is not first
+    assert len(rebuilt) > 0
