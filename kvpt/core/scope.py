@@ -10,11 +10,13 @@ role" into 403.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -99,20 +101,16 @@ def forget_scope(user: Any) -> None:
 
 
 def _build_scope(user: User) -> Scope:
-    from kvpt.accounts.models import Membership
-
     today = timezone.localdate()
-    active = Membership.objects.filter(user=user).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-    )
     area_roles: dict[str, set[str]] = {}
     exercise_roles: dict[int, set[str]] = {}
-    for role, area_path, exercise_id in active.values_list("role", "area__path", "exercise_id"):
-        if area_path:
-            area_roles.setdefault(area_path, set()).add(role)
-        elif exercise_id:
-            exercise_roles.setdefault(exercise_id, set()).add(role)
+    with connection.cursor() as cursor:
+        cursor.execute(_memberships_sql(), [user.pk, today, today])
+        for role, area_path, exercise_id in cursor.fetchall():
+            if area_path:
+                area_roles.setdefault(area_path, set()).add(role)
+            elif exercise_id:
+                exercise_roles.setdefault(exercise_id, set()).add(role)
     return Scope(
         user_id=user.pk,
         is_superuser=bool(user.is_superuser),
@@ -120,6 +118,26 @@ def _build_scope(user: User) -> Scope:
         area_roles={k: frozenset(v) for k, v in area_roles.items()},
         exercise_roles={k: frozenset(v) for k, v in exercise_roles.items()},
     )
+
+
+@functools.cache
+def _memberships_sql() -> str:
+    """The user's active memberships: role, the area's path (area grants), the exercise's id.
+
+    SQL rather than the ORM because every request builds a scope: compiling the queryset cost
+    about 1 ms of CPU, many times what the database spends on these few rows.
+    """
+    from kvpt.accounts.models import Membership
+
+    membership = Membership._meta.db_table
+    area = Membership._meta.get_field("area").related_model._meta.db_table  # type: ignore[union-attr]
+    return f"""
+        SELECT m.role, a.path, m.exercise_id
+        FROM {membership} m LEFT JOIN {area} a ON a.id = m.area_id
+        WHERE m.user_id = %s
+          AND (m.valid_from IS NULL OR m.valid_from <= %s)
+          AND (m.valid_to IS NULL OR m.valid_to >= %s)
+    """  # noqa: S608 - table names come from the models; every value is a parameter
 
 
 def restrict(

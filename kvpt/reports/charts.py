@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kvpt.reports.labels import display
+from kvpt.core.labels import display
 
 FONT = {"family": "DejaVu Sans", "size": 9}
 COLOURS = ("#1f5f8b", "#c98a1a", "#2e7d32", "#b3261e", "#6b6f76")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kvpt.core.labels import display
 from kvpt.exercises.models import CommitteeKind, CommitteeRole
 from kvpt.preparation.formatting import vn_number, vn_percent
 from kvpt.preparation.models import (
@@ -28,7 +29,6 @@ from kvpt.preparation.models import (
     WorkStatus,
 )
 from kvpt.reports.data import SummaryData, more_than
-from kvpt.reports.labels import display
 
 ILLUSTRATIVE_MARK = "(*)"
 ILLUSTRATIVE_NOTE = (

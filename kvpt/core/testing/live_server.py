@@ -60,13 +60,15 @@ def server_env(base: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a server process: its own var/ and database, quiet logs.
 
     KVPT_TESTING=1 serves static files from the source tree (no collectstatic) and hashes passwords
-    fast, as the end-to-end server does; everything else is the production code path.
+    fast, as the end-to-end server does; everything else is the production code path, kept
+    database connections included (DB_CONN_MAX_AGE, which KVPT_TESTING would otherwise turn off).
     """
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env.update(
         KVPT_VAR_DIR=str(base / "var"),
         DATABASE_URL=database_url,
         KVPT_TESTING="1",
+        DB_CONN_MAX_AGE="600",
         # The code under test, wherever this checkout is (the venv may point at another one).
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         GUNICORN_ACCESS_LOG="/dev/null",

@@ -85,3 +85,38 @@ def test_a_request_in_english_leaves_the_thread_in_vietnamese() -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     client.get("/accounts/login/")
     assert translation.get_language() == "vi"
+
+
+def _settings_in_a_server_process(**env: str) -> dict[str, object]:
+    """config.settings as a server process reads them (no pytest imported, no KVPT_TESTING)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in {"KVPT_TESTING", "DB_CONN_MAX_AGE"}}
+    code = (
+        "import json, config.settings as s; d = s.DATABASES['default']; "
+        "print(json.dumps({'age': d['CONN_MAX_AGE'], 'checks': d.get('CONN_HEALTH_CHECKS')}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout))
+
+
+def test_a_server_keeps_its_database_connection_and_checks_it_before_use() -> None:
+    kept = _settings_in_a_server_process(DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    assert kept == {"age": 600, "checks": True}
+    assert _settings_in_a_server_process(DB_CONN_MAX_AGE="0")["age"] == 0
+
+
+def test_the_server_warm_up_reads_no_database() -> None:
+    """No django_db mark: pytest-django makes any database access here an error."""
+    from django.urls import get_resolver
+
+    from config.warmup import warm_up
+
+    warm_up()
+    assert get_resolver().reverse_dict  # the reverse index the templates use is built
