@@ -19,7 +19,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -82,8 +82,16 @@ def fail(message: str, code: int = 1) -> int:
 # --- serve --------------------------------------------------------------------------------------
 
 
-def default_workers(cores: int | None = None) -> int:
-    """Gunicorn's rule of thumb (2 x cores + 1), capped: SQLite gains nothing from more writers."""
+def default_workers(cores: int | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """WEB_CONCURRENCY when set (README); else gunicorn's rule of thumb (2 x cores + 1), capped:
+    SQLite gains nothing from more writers.
+
+    `kvpt serve` passes the count on gunicorn's command line, which overrides config/gunicorn.py,
+    so the variable must be read here or it would be ignored.
+    """
+    chosen = (os.environ if environ is None else environ).get("WEB_CONCURRENCY", "").strip()
+    if chosen.isdigit() and int(chosen) > 0:
+        return int(chosen)
     cores = cores if cores is not None else (os.cpu_count() or 1)
     return max(1, min(2 * cores + 1, MAX_DEFAULT_WORKERS))
 

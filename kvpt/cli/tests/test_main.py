@@ -314,7 +314,13 @@ def test_prepare_migrates_and_collects_static_files_only_when_they_changed(tmp_p
 def test_default_workers_is_twice_the_cores_plus_one_capped_at_four(
     cores: int, workers: int
 ) -> None:
-    assert cli.default_workers(cores) == workers
+    assert cli.default_workers(cores, environ={}) == workers
+
+
+def test_web_concurrency_sets_the_worker_count_as_the_readme_says() -> None:
+    assert cli.default_workers(2, environ={"WEB_CONCURRENCY": "7"}) == 7
+    assert cli.default_workers(2, environ={"WEB_CONCURRENCY": " "}) == 4
+    assert cli.default_workers(2, environ={"WEB_CONCURRENCY": "0"}) == 4
 
 
 def test_serve_runs_gunicorn_with_the_project_config() -> None:
