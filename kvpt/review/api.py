@@ -18,6 +18,7 @@ services (403 without the right, 409 on a stale version, 422 refused input).
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -519,7 +520,14 @@ def _tracker_filters(filters: ActionFilters) -> selectors.ActionFilters:
 )
 @paginate(LoggedPagePagination)
 def action_tracker(request: HttpRequest, filters: Query[ActionFilters]) -> Any:
-    return selectors.action_tracker(request.user, _tracker_filters(filters), mine=filters.mine)
+    found = selectors.action_tracker(request.user, _tracker_filters(filters), mine=filters.mine)
+    return _as_action_out(found)
+
+
+def _as_action_out(actions: QuerySet[Any]) -> QuerySet[Any]:
+    """Only the joins ActionOut reads (exercise code, owner, responsible): PostgreSQL spent
+    7-15 ms planning the selector's wider join for pages it ran in 4-9 ms."""
+    return actions.select_related(None).select_related("exercise", "owner", "responsible")
 
 
 @router.get(
@@ -531,7 +539,7 @@ def action_tracker(request: HttpRequest, filters: Query[ActionFilters]) -> Any:
 def list_actions(request: HttpRequest, exercise_id: int, filters: Query[ActionFilters]) -> Any:
     exercise = _exercise(request.user, exercise_id)
     chosen = _tracker_filters(filters)
-    return selectors.action_tracker(
+    found = selectors.action_tracker(
         request.user,
         selectors.ActionFilters(
             exercise=str(exercise.pk),
@@ -542,6 +550,7 @@ def list_actions(request: HttpRequest, exercise_id: int, filters: Query[ActionFi
         ),
         mine=filters.mine,
     )
+    return _as_action_out(found)
 
 
 @router.post(

@@ -278,7 +278,7 @@ def _inject(user: Any, exercise_id: int, inject_id: int) -> Inject:
 @paginate(LoggedPagePagination)
 def list_injects(request: HttpRequest, exercise_id: int, filters: Query[InjectFilters]) -> Any:
     exercise = _exercise(request.user, exercise_id)
-    return selectors.inject_search(
+    found = selectors.inject_search(
         request.user,
         exercise.pk,
         selectors.InjectFilters(
@@ -288,6 +288,9 @@ def list_injects(request: HttpRequest, exercise_id: int, filters: Query[InjectFi
             controller=filters.controller,
         ),
     )
+    # InjectOut reads the situation's code and only ids of the rest: joining the other six
+    # tables made PostgreSQL spend 13-30 ms planning a query it ran in 1-5 ms.
+    return found.select_related(None).select_related("situation")
 
 
 @router.post(
