@@ -9,7 +9,7 @@ bases answer `get_FOO_display()` from it too (`FastChoiceDisplay`).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -17,7 +17,9 @@ from django.utils.encoding import force_str
 from django.utils.translation import get_language
 
 
-@lru_cache(maxsize=256)
+# Unbounded on purpose: the keys are the models' fields with choices (166) times the languages;
+# a bound below that (it was 256) evicted maps in use whenever both languages were served.
+@cache
 def _labels(model: Any, field_name: str, language: str | None) -> dict[Any, str]:
     field = model._meta.get_field(field_name)
     return {value: force_str(label) for value, label in field.flatchoices}
@@ -39,7 +41,6 @@ def field_display(model: Any, field_name: str, value: Any) -> Any:
 def display(obj: Any, field_name: str) -> Any:
     """What `obj.get_<field_name>_display()` returns, from the once-built map."""
     try:
-        value = getattr(obj, field_name)
-        return choice_labels(type(obj), field_name).get(value, value)
-    except (TypeError, AttributeError, FieldDoesNotExist):  # not a model field: ask Django
+        return field_display(type(obj), field_name, getattr(obj, field_name))
+    except (AttributeError, FieldDoesNotExist):  # not a model field: ask Django
         return getattr(obj, f"get_{field_name}_display")()

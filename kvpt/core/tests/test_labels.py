@@ -85,3 +85,18 @@ def test_every_field_with_choices_of_every_model_reads_as_django_does(language: 
                 obj = model(**{field.attname: value})
                 expected = django_display(obj, field)
                 assert getattr(obj, f"get_{field.name}_display")() == expected, (model, field)
+
+
+def test_every_label_map_stays_cached_in_both_languages() -> None:
+    from kvpt.core.labels import _labels
+
+    _labels.cache_clear()
+    fields = _fields_with_choices()
+    for _round in range(2):
+        for language in ("vi", "en"):
+            with translation.override(language):
+                for model, field in fields:
+                    choice_labels(model, field.name)
+    info = _labels.cache_info()
+    assert info.currsize == 2 * len(fields)
+    assert info.misses == 2 * len(fields)  # the second round found every map
