@@ -101,13 +101,20 @@ def with_words(
     """Rows whose search_text contains every word (the index each engine has serves it).
 
     Without `use_index` (a reader whose exercises hold few rows), the same substring test runs
-    on those rows only: a frequent word's index entries cost more than reading them.
+    on those rows only: a frequent word's index entries cost more than reading them. `above`
+    (search_page's newest window) keeps the rows of greater primary keys: SQLite's FTS5 seeks
+    that rowid range; PostgreSQL reads those rows through the primary key, without the index.
     """
     if not words:
         return queryset
+    if above is not None and connection.vendor != "sqlite":
+        # search_page's newest window: its rows through the primary key, each tested.
+        queryset = queryset.filter(pk__gt=above)
+        use_index = False
     if not use_index:
         # An expression the trigram index does not cover: PostgreSQL then starts from the
-        # exercises' rows. The same LIKE '%word%' (escaped) on the same text: the same meaning.
+        # exercises' rows (or the window's). The same LIKE '%word%' (escaped) on the same text:
+        # the same meaning.
         queryset = queryset.alias(
             _lesson_text=Concat("search_text", Value(""), output_field=TextField())
         )
@@ -369,22 +376,33 @@ class ResultPage:
         return max(1, math.ceil(self.count / self.size))
 
 
-def page_of(queryset: QuerySet[Observation], page: Any = 1, size: Any = PAGE_SIZE) -> ResultPage:
-    """Two queries: the capped count, then the page (a page past the cap or the end is the last)."""
+def _page_bounds(count: int, page: Any, size: Any) -> tuple[int, int, int]:
+    """(number, size, start) of the asked page among `count` results; a page past the end (or
+    the cap) is the last one."""
     size_value = min(max(_as_int(size) or PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    capped = counted > COUNT_CAP
-    count = min(counted, COUNT_CAP)
     last = max(1, math.ceil(count / size_value))
     number = min(max(_as_int(page) or 1, 1), last)
-    start = (number - 1) * size_value
+    return number, size_value, (number - 1) * size_value
+
+
+def page_of(queryset: QuerySet[Observation], page: Any = 1, size: Any = PAGE_SIZE) -> ResultPage:
+    """Two queries: the capped count, then the page (a page past the cap or the end is the last)."""
+    counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    count = min(counted, COUNT_CAP)
+    number, size_value, start = _page_bounds(count, page, size)
     items = list(queryset[start : start + size_value]) if count else []
-    return ResultPage(items=items, number=number, size=size_value, count=count, capped=capped)
+    return ResultPage(
+        items=items, number=number, size=size_value, count=count, capped=counted > COUNT_CAP
+    )
 
 
-# SQLite: the newest rows searched first (search_page), in primary-key values.
+# The newest rows searched first (search_page), in primary-key values. SQLite's FTS5 seeks a
+# rowid range; PostgreSQL reads the window's rows through the primary key, about 2 microseconds
+# a row, so its first window is smaller.
 FIRST_WINDOW = 20_000
+FIRST_WINDOW_POSTGRES = 5_000
 MAX_WINDOW = 250_000
+MAX_WINDOW_POSTGRES = 40_000
 # A first window with fewer matches says the words are rare: the whole index answers at once.
 MIN_WINDOW_MATCHES = 50
 
@@ -392,36 +410,101 @@ MIN_WINDOW_MATCHES = 50
 def search_page(
     user: Any, filters: LessonFilters, page: Any = 1, size: Any = PAGE_SIZE
 ) -> ResultPage:
-    """One page of `lesson_search`: the same rows in the same order, read faster on SQLite.
+    """One page of `lesson_search`: the same rows in the same order, read faster.
 
-    Why: for a word found in a quarter of the table, SQLite's FTS5 hands over every matching
-    rowid (hundreds of thousands) before the newest twenty are picked, while the results are
-    newest first and counted only up to COUNT_CAP. FTS5 seeks a rowid range, so the newest window
-    is searched first: when it holds more than COUNT_CAP matches, the answer (a capped count and
-    every page up to the cap) lies inside it. From the first window's density a second, wider
-    one is tried; rare words, and a second miss, go to the whole index. PostgreSQL's trigram
-    index with its planner already stops early: it takes the plain search. At most two windows,
-    each one capped count more (and the library filter's own queries again for a scoped reader).
+    Why: a frequent word matches hundreds of thousands of rows, while the results are newest
+    first and counted only up to COUNT_CAP. So the newest window of rows is searched first: when
+    it holds more than COUNT_CAP matches, they are the newest matches of all, and the answer (a
+    capped count and every page up to the cap) lies inside it. From the first window's density
+    a second, wider one is tried when it is expected to be enough; rare words go to the index.
+
+    - SQLite's FTS5 hands over every matching rowid before the newest are picked: the windows
+      spare it that; without a conclusive window it takes the plain search (page_of).
+    - PostgreSQL's trigram index costs most for several frequent words (their trigrams' long
+      lists), and its planner, misled by words that occur together, would join and sort every
+      match to find the newest twenty. So the index only lists the ids of the matches (at most
+      COUNT_CAP + 1, the count), the page's ids come from them or from the window, and the
+      page's rows are read by id (`_indexed_page`).
     """
     search = lesson_search(user, filters)
     listed = getattr(user, _LISTED_ATTR, None)
     few = listed is not None and listed <= FEW_EXERCISES
-    if connection.vendor != "sqlite" or few or not filters.words:
+    if few or not filters.words:
         return page_of(search, page, size)
+    newest = _newest_matches(user, filters)
+    if len(newest) > COUNT_CAP:
+        return _page_of_ids(user, newest, page, size, capped=True)
+    if connection.vendor == "sqlite":
+        return page_of(search, page, size)
+    return _indexed_page(user, search, newest, page, size)
+
+
+def _newest_matches(user: Any, filters: LessonFilters) -> list[int]:
+    """Ids, newest first, of the matches in the newest window(s) of rows (at most COUNT_CAP + 1).
+
+    At most two windows, each one query: the first, then one sized by its density, when that
+    size is within the maximum. Nothing when the table is smaller than a window.
+    """
+    postgres = connection.vendor == "postgresql"
+    window = FIRST_WINDOW_POSTGRES if postgres else FIRST_WINDOW
+    widest = MAX_WINDOW_POSTGRES if postgres else MAX_WINDOW
     top = Observation.objects.order_by("-pk").values_list("pk", flat=True).first()
-    window = FIRST_WINDOW
+    newest: list[int] = []
     for _attempt in range(2):  # the first window, then one sized by its density
         if top is None or window >= top:
             break
         windowed = lesson_search(user, filters, above=top - window)
-        found = windowed.order_by().values("pk")[: COUNT_CAP + 1].count()
-        if found > COUNT_CAP:
-            return page_of(windowed, page, size)
-        if window >= MAX_WINDOW or found < MIN_WINDOW_MATCHES:
+        newest = list(windowed.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        if len(newest) > COUNT_CAP or len(newest) < MIN_WINDOW_MATCHES or window >= widest:
             break
         # Expected to hold half again the matches needed, at this window's density.
-        window = min(MAX_WINDOW, math.ceil(window * 1.5 * (COUNT_CAP + 1) / found))
-    return page_of(search, page, size)
+        needed = math.ceil(window * 1.5 * (COUNT_CAP + 1) / len(newest))
+        if needed > widest:
+            break  # too sparse for a window: the index answers
+        window = needed
+    return newest
+
+
+def _page_of_ids(user: Any, ids: list[int], page: Any, size: Any, *, capped: bool) -> ResultPage:
+    """The page of `ids` (every match newest first, or the newest COUNT_CAP + 1 of them)."""
+    count = min(len(ids), COUNT_CAP)
+    number, size_value, start = _page_bounds(count, page, size)
+    return ResultPage(
+        items=_rows(user, ids[start : start + size_value]),
+        number=number,
+        size=size_value,
+        count=count,
+        capped=capped,
+    )
+
+
+def _rows(user: Any, ids: list[int]) -> list[Observation]:
+    """The library's rows of `ids`, newest first, with what a result line shows (one query)."""
+    if not ids:
+        return []
+    return list(library(user).filter(pk__in=ids).order_by("-pk"))
+
+
+def _indexed_page(
+    user: Any, search: QuerySet[Observation], newest: list[int], page: Any, size: Any
+) -> ResultPage:
+    """PostgreSQL: the index lists the matches' ids (at most COUNT_CAP + 1, in any order).
+
+    All of them: the page is cut from them. More than the cap: the page comes from the window's
+    newest matches when they reach that far, else from the index in order (ids only).
+    """
+    ids = list(search.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if len(ids) <= COUNT_CAP:
+        return _page_of_ids(user, sorted(ids, reverse=True), page, size, capped=False)
+    number, size_value, start = _page_bounds(COUNT_CAP, page, size)
+    end = start + size_value
+    if end <= len(newest):
+        page_ids = newest[start:end]
+    else:
+        page_ids = list(search.values_list("pk", flat=True)[start:end])
+    return ResultPage(
+        items=_rows(user, page_ids), number=number, size=size_value, count=COUNT_CAP, capped=True
+    )
 
 
 # --- similar lessons ---------------------------------------------------------------------------
@@ -466,15 +549,19 @@ def similar_lessons(
     candidates (log(1 + N / df)); ties go to the newer lesson. Candidates: the SIMILAR_CANDIDATES
     newest lessons of the lineage the user may see. Three queries at most plus the lineage walk.
     """
+    from kvpt.exercises.models import Exercise
+
     lineage = lineage_area_ids([exercise.area_id], [exercise.area.path])
+    earlier = (
+        Exercise.objects.filter(area_id__in=sorted(lineage), year__lte=exercise.year)
+        .exclude(pk=exercise.pk)
+        .values("pk")
+    )
     candidates = (
         Observation.objects.filter(library_filter(user))
-        .filter(
-            state__in=LESSON_STATES,
-            exercise__area_id__in=sorted(lineage),
-            exercise__year__lte=exercise.year,
-        )
-        .exclude(exercise_id=exercise.pk)
+        # From the lineage's exercises' rows (an index on the exercise): SQLite would otherwise
+        # read three fifths of the table through the state index (_lesson_state).
+        .filter(_lesson_state(), exercise_id__in=earlier)
         .order_by("-exercise__year", "-pk")
         .values_list("pk", "search_text")[:SIMILAR_CANDIDATES]
     )

@@ -283,6 +283,28 @@ def test_the_search_query_count_does_not_grow_with_rows(world: World) -> None:
     assert few <= 8
 
 
+def test_search_page_query_count_is_bounded_however_many_rows_match(
+    world: World, monkeypatch: Any
+) -> None:
+    """The newest row, at most two windows, the index's ids, the page's ids, the page's rows: at
+    most six queries for a superuser, whichever way the matches fall, as the rows grow."""
+    monkeypatch.setattr(lessons, "COUNT_CAP", 6)
+    for name in ("FIRST_WINDOW", "FIRST_WINDOW_POSTGRES"):
+        monkeypatch.setattr(lessons, name, 4)
+    superuser = UserFactory.create(username="root-q", is_superuser=True, clearance=3)
+
+    def queries(q: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            lessons.search_page(superuser, lessons.LessonFilters(q=q), 2, 2)
+        return len(captured)
+
+    for rows in (10, 40, 80):
+        for i in range(rows):
+            add(world.exercise, f"Hậu cần {i}" if i % 4 else "Đường")
+        for q in ("hau can", "hau", "duong", "zz"):
+            assert queries(q) <= 6, (rows, q)
+
+
 # --- similar lessons ---------------------------------------------------------------------------
 
 
@@ -382,8 +404,9 @@ def test_turning_a_lesson_needs_the_right_an_open_lesson_and_an_exercise_in_prep
 def test_search_page_reads_the_newest_window_first_and_gives_the_same_pages(
     world: World, monkeypatch: Any
 ) -> None:
-    """search_page (windows on SQLite, the plain search on PostgreSQL) = page_of(lesson_search),
-    page by page, when the first window holds enough, when a wider one does, and when none does."""
+    """search_page (windows, then the index: page_of on SQLite, the ids on PostgreSQL) =
+    page_of(lesson_search), page by page, when the first window holds enough, when a wider one
+    does, when none does and the page is beyond the window's matches, and for words too rare."""
     monkeypatch.setattr(lessons, "COUNT_CAP", 6)
     monkeypatch.setattr(lessons, "MIN_WINDOW_MATCHES", 1)
     for i in range(30):
@@ -391,8 +414,10 @@ def test_search_page_reads_the_newest_window_first_and_gives_the_same_pages(
     add(world.exercise, "Đường cơ động, đợt cuối")
     superuser = UserFactory.create(username="root-w", is_superuser=True, clearance=3)
     for first, widest in ((8, 100), (2, 12), (2, 3)):
-        monkeypatch.setattr(lessons, "FIRST_WINDOW", first)
-        monkeypatch.setattr(lessons, "MAX_WINDOW", widest)
+        for name in ("FIRST_WINDOW", "FIRST_WINDOW_POSTGRES"):
+            monkeypatch.setattr(lessons, name, first)
+        for name in ("MAX_WINDOW", "MAX_WINDOW_POSTGRES"):
+            monkeypatch.setattr(lessons, name, widest)
         for q in ("hau can", "duong co dong", "dot", "cuoi", "xx"):
             filters = lessons.LessonFilters(q=q)
             for number in (1, 2, 3):
