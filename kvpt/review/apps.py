@@ -15,3 +15,10 @@ class ReviewConfig(AppConfig):
         register_history(models.Observation, selectors.observation_list)
         register_history(models.Directive, selectors.directive_list)
         register_history(models.CorrectiveAction, selectors.action_list)
+
+        from django.db.models.signals import post_migrate
+
+        from kvpt.review.search_index import ensure_search_index
+
+        # A table rebuild by a later migration drops SQLite's search triggers (search_index).
+        post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="review-search-index")
