@@ -6,8 +6,9 @@
 For frequent, medium and rare words (the seed's vocabulary tiers, from its manifest in
 var/bench/ when there is one, else the vocabulary's ranks), and for two-word queries, it times
 GET /api/v1/lessons?q=... and the page /lessons/?q=... with Django's test Client in-process (server
-time, SQL time, query count), as the bench superuser and as the scoped org admin, plus the
-similar-lessons panel of the bench exercise. Figures go to
+time, SQL time, query count), as the bench superuser, as the scoped org admin (one commune's
+lineage) and as the reader of three provinces (`bench_region`, added to a bench database seeded
+before it existed), plus the similar-lessons panel of the bench exercise. Figures go to
 bench/results/<date>-lessons-<sqlite|postgres>[-<scale>].json. Target: p95 <= 200 ms.
 """
 
@@ -85,6 +86,8 @@ def _users() -> dict[str, Any]:
 
     users = {"superuser": User.objects.filter(username=BENCH_ADMIN).first()}
     users["org_admin"] = User.objects.filter(username=BENCH_ORG_ADMIN).first()
+    if users["superuser"] is not None:
+        users["region"] = _region_reader()
     found = {role: user for role, user in users.items() if user is not None}
     if not found:  # a database seeded otherwise: any superuser
         admin = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -92,6 +95,22 @@ def _users() -> dict[str, Any]:
             raise SystemExit("no superuser in this database: seed it with `kvpt bench seed`")
         found["superuser"] = admin
     return found
+
+
+def _region_reader() -> Any:
+    """The bench's reader of a few provinces; added to a bench database seeded before it existed
+    (the first provinces by id, as the seed takes them)."""
+    from django.contrib.auth.hashers import make_password
+
+    from kvpt.accounts.models import User
+    from kvpt.bench.seed import BENCH_PASSWORD, BENCH_REGION, REGION_PROVINCES, add_region_reader
+    from kvpt.organisations.models import Area
+
+    found = User.objects.filter(username=BENCH_REGION).first()
+    if found is not None:
+        return found
+    provinces = Area.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
+    return add_region_reader(list(provinces[:REGION_PROVINCES]), make_password(BENCH_PASSWORD))
 
 
 def _result_count(response: Any) -> str:

@@ -1099,6 +1099,10 @@ def works(ctx: SeedContext) -> int:
 BENCH_ADMIN = "bench_admin"
 BENCH_ORG_ADMIN = "bench_org_admin"
 BENCH_TARGET = "bench_target"  # a plain user for the pages about a user (edit, deactivate ...)
+# A reader of a few provinces (a military region's staff): hundreds of exercises, more than the
+# lessons search reads row by row (kvpt.review.lessons.FEW_EXERCISES) and fewer than it lists.
+BENCH_REGION = "bench_region"
+REGION_PROVINCES = 3
 BENCH_PASSWORD = "bench-Mật-khẩu-2026"  # noqa: S105 - a throwaway database's known password
 
 
@@ -1131,6 +1135,7 @@ def users(ctx: SeedContext) -> int:
     area = ctx.bench.area_id if ctx.bench else ctx.communes[0]
     Membership.objects.create(user=scoped, role="org_admin", area_id=area)
     Membership.objects.create(user=target, role="observer", area_id=area)
+    add_region_reader(ctx.provinces[:REGION_PROVINCES], password)
     tokens = {}
     for user in (admin, scoped):
         raw, prefix, digest = ApiToken.generate()
@@ -1140,10 +1145,23 @@ def users(ctx: SeedContext) -> int:
         "superuser": BENCH_ADMIN,
         "org_admin": BENCH_ORG_ADMIN,
         "target": BENCH_TARGET,
+        "region": BENCH_REGION,
         "area_id": area,
     }
     ctx.manifest["tokens"] = tokens  # a throwaway database's keys; the manifest stays under var/
-    return 3 + 2 + 2
+    return 4 + 2 + 2 + len(ctx.provinces[:REGION_PROVINCES])
+
+
+def add_region_reader(province_ids: list[int], password: str) -> Any:
+    """BENCH_REGION, an observer cleared for everything on `province_ids`."""
+    from kvpt.accounts.models import Membership, User
+
+    reader = User.objects.create(
+        username=BENCH_REGION, first_name="Quân khu", clearance=3, password=password
+    )
+    for province in province_ids:
+        Membership.objects.create(user=reader, role="observer", area_id=province)
+    return reader
 
 
 # --- extension points: models the issues announce --------------------------------------------
