@@ -7,8 +7,9 @@ For frequent, medium and rare words (the seed's vocabulary tiers, from its manif
 var/bench/ when there is one, else the vocabulary's ranks), and for two-word queries, it times
 GET /api/v1/lessons?q=... and the page /lessons/?q=... with Django's test Client in-process (server
 time, SQL time, query count), as the bench superuser, as the scoped org admin (one commune's
-lineage) and as the reader of three provinces (`bench_region`, added to a bench database seeded
-before it existed), plus the similar-lessons panel of the bench exercise. Figures go to
+lineage), as the reader of one province (`bench_province`) and of three (`bench_region`; both
+added to a bench database seeded before the seed made them), plus the similar-lessons panel of
+the bench exercise. Figures go to
 bench/results/<date>-lessons-<sqlite|postgres>[-<scale>].json. Target: p95 <= 200 ms.
 """
 
@@ -82,12 +83,19 @@ def find_manifest(path: str | None) -> dict[str, Any] | None:
 
 def _users() -> dict[str, Any]:
     from kvpt.accounts.models import User
-    from kvpt.bench.seed import BENCH_ADMIN, BENCH_ORG_ADMIN
+    from kvpt.bench.seed import (
+        BENCH_ADMIN,
+        BENCH_ORG_ADMIN,
+        BENCH_PROVINCE,
+        BENCH_REGION,
+        REGION_PROVINCES,
+    )
 
     users = {"superuser": User.objects.filter(username=BENCH_ADMIN).first()}
     users["org_admin"] = User.objects.filter(username=BENCH_ORG_ADMIN).first()
     if users["superuser"] is not None:
-        users["region"] = _region_reader()
+        users["province"] = _area_reader(BENCH_PROVINCE, 1)
+        users["region"] = _area_reader(BENCH_REGION, REGION_PROVINCES)
     found = {role: user for role, user in users.items() if user is not None}
     if not found:  # a database seeded otherwise: any superuser
         admin = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -97,20 +105,27 @@ def _users() -> dict[str, Any]:
     return found
 
 
-def _region_reader() -> Any:
-    """The bench's reader of a few provinces; added to a bench database seeded before it existed
-    (the first provinces by id, as the seed takes them)."""
+def _area_reader(username: str, provinces: int) -> Any:
+    """A reader of the first `provinces` provinces (by id, as the seed takes them), added to a
+    bench database seeded before the seed made it."""
     from django.contrib.auth.hashers import make_password
 
     from kvpt.accounts.models import User
-    from kvpt.bench.seed import BENCH_PASSWORD, BENCH_REGION, REGION_PROVINCES, add_region_reader
+    from kvpt.bench.seed import BENCH_PASSWORD, add_area_reader
     from kvpt.organisations.models import Area
 
-    found = User.objects.filter(username=BENCH_REGION).first()
+    found = User.objects.filter(username=username).first()
     if found is not None:
         return found
-    provinces = Area.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
-    return add_region_reader(list(provinces[:REGION_PROVINCES]), make_password(BENCH_PASSWORD))
+    roots = Area.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True)
+    return add_area_reader(username, list(roots[:provinces]), make_password(BENCH_PASSWORD))
+
+
+def _sees_exercise(user: Any, exercise_id: int) -> bool:
+    """Whether `user` may open the bench exercise (its similar lessons are theirs to ask for)."""
+    from kvpt.exercises.selectors import exercise_list
+
+    return bool(exercise_list(user).filter(pk=exercise_id).exists())
 
 
 def _result_count(response: Any) -> str:
@@ -190,7 +205,7 @@ def _measure_rows(
             params = {"q": q} if q else {"area": "logistics"}
             targets.append((tier, f"api {label}", "/api/v1/lessons?" + urlencode(params)))
             targets.append((tier, f"page {label}", "/lessons/?" + urlencode(params)))
-        if exercise_id.get("id"):
+        if exercise_id.get("id") and _sees_exercise(user, exercise_id["id"]):
             base = f"/api/v1/exercises/{exercise_id['id']}/similar-lessons"
             targets.append(("similar", "api similar-lessons (exercise text)", base))
             targets.append(

@@ -1099,8 +1099,10 @@ def works(ctx: SeedContext) -> int:
 BENCH_ADMIN = "bench_admin"
 BENCH_ORG_ADMIN = "bench_org_admin"
 BENCH_TARGET = "bench_target"  # a plain user for the pages about a user (edit, deactivate ...)
-# A reader of a few provinces (a military region's staff): hundreds of exercises, more than the
-# lessons search reads row by row (kvpt.review.lessons.FEW_EXERCISES) and fewer than it lists.
+# Readers of the lessons library: a province's staff (a few hundred exercises, which the search
+# reads row by row: kvpt.review.lessons.FEW_EXERCISES) and a military region's, of a few provinces
+# (more than that, fewer than it lists).
+BENCH_PROVINCE = "bench_province"
 BENCH_REGION = "bench_region"
 REGION_PROVINCES = 3
 BENCH_PASSWORD = "bench-Mật-khẩu-2026"  # noqa: S105 - a throwaway database's known password
@@ -1135,7 +1137,8 @@ def users(ctx: SeedContext) -> int:
     area = ctx.bench.area_id if ctx.bench else ctx.communes[0]
     Membership.objects.create(user=scoped, role="org_admin", area_id=area)
     Membership.objects.create(user=target, role="observer", area_id=area)
-    add_region_reader(ctx.provinces[:REGION_PROVINCES], password)
+    add_area_reader(BENCH_PROVINCE, ctx.provinces[:1], password)
+    add_area_reader(BENCH_REGION, ctx.provinces[:REGION_PROVINCES], password)
     tokens = {}
     for user in (admin, scoped):
         raw, prefix, digest = ApiToken.generate()
@@ -1145,22 +1148,21 @@ def users(ctx: SeedContext) -> int:
         "superuser": BENCH_ADMIN,
         "org_admin": BENCH_ORG_ADMIN,
         "target": BENCH_TARGET,
+        "province": BENCH_PROVINCE,
         "region": BENCH_REGION,
         "area_id": area,
     }
     ctx.manifest["tokens"] = tokens  # a throwaway database's keys; the manifest stays under var/
-    return 4 + 2 + 2 + len(ctx.provinces[:REGION_PROVINCES])
+    return 5 + 2 + 2 + 1 + len(ctx.provinces[:REGION_PROVINCES])
 
 
-def add_region_reader(province_ids: list[int], password: str) -> Any:
-    """BENCH_REGION, an observer cleared for everything on `province_ids`."""
+def add_area_reader(username: str, area_ids: list[int], password: str) -> Any:
+    """An observer cleared for everything on `area_ids` (the lessons library's readers)."""
     from kvpt.accounts.models import Membership, User
 
-    reader = User.objects.create(
-        username=BENCH_REGION, first_name="Quân khu", clearance=3, password=password
-    )
-    for province in province_ids:
-        Membership.objects.create(user=reader, role="observer", area_id=province)
+    reader = User.objects.create(username=username, clearance=3, password=password)
+    for area_id in area_ids:
+        Membership.objects.create(user=reader, role="observer", area_id=area_id)
     return reader
 
 

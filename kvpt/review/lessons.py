@@ -425,16 +425,20 @@ def search_page(
       match to find the newest twenty. So the index only lists the ids of the matches (at most
       COUNT_CAP + 1, the count), the page's ids come from them or from the window, and the
       page's rows are read by id (`_indexed_page`).
-    - A reader with few exercises reads their rows (lesson_search): no window. On PostgreSQL
-      through `_indexed_page` too: estimating a handful of rows from the unindexed words, its
-      planner joined 18,000 matches to every area in a nested loop (48 s for "trọng dân").
+    - A reader with few exercises reads their rows (lesson_search), once: the ids of the newest
+      COUNT_CAP + 1 matches, then the page's rows by id. Asked for the page with its joins,
+      PostgreSQL's planner, estimating a handful of rows from the unindexed words, had joined
+      18,000 matches to every area in a nested loop (48 s for "trọng dân").
     """
     search = lesson_search(user, filters)
     if not filters.words:
         return page_of(search, page, size)
     listed = getattr(user, _LISTED_ATTR, None)
-    few = listed is not None and listed <= FEW_EXERCISES
-    newest = [] if few else _newest_matches(user, filters)
+    if listed is not None and listed <= FEW_EXERCISES:
+        # Their rows, read once: the newest COUNT_CAP + 1 matches give the count and every page.
+        newest = list(search.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        return _page_of_ids(user, newest, page, size, capped=len(newest) > COUNT_CAP)
+    newest = _newest_matches(user, filters)
     if len(newest) > COUNT_CAP:
         return _page_of_ids(user, newest, page, size, capped=True)
     if connection.vendor == "sqlite":
