@@ -27,6 +27,9 @@ def test_searching_hau_can_finds_the_2023_lesson_and_it_becomes_a_2026_task(
     log_in(page, base, "tinh.quantri")
     page.get_by_role("link", name="Thư viện bài học").first.click()
     expect(page.get_by_role("heading", name="Thư viện bài học")).to_be_visible()
+    # htmx binds the search box when the page has loaded; typed earlier, nothing is sent (the
+    # heading shows as soon as the HTML is parsed, before the deferred script runs).
+    page.wait_for_load_state("load")
     page.get_by_test_id("lesson-q").fill("hau can")  # htmx: results as the user types
     item = page.get_by_test_id("lesson-item").filter(has_text="NX-06")
     expect(item).to_be_visible()
