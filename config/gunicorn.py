@@ -4,6 +4,7 @@
 be tuned with the environment variables named below.
 """
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -49,7 +50,13 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 
 def pre_fork(server: object, worker: object) -> None:
-    """No database connection may be shared by forked workers: the master drops any it holds."""
+    """No database connection may be shared by forked workers: the master drops any it holds.
+
+    The objects the master built (Django, the URL configuration, the catalogues) move to the
+    permanent generation: a worker's garbage collections stop walking them, which cut the
+    pauses, and stop writing to their pages, which stay shared with the master.
+    """
     from django.db import connections
 
     connections.close_all()
+    gc.freeze()

@@ -120,3 +120,17 @@ def test_the_server_warm_up_reads_no_database() -> None:
 
     warm_up()
     assert get_resolver().reverse_dict  # the reverse index the templates use is built
+
+
+def test_gunicorns_master_freezes_what_it_built_before_forking_a_worker() -> None:
+    """config/gunicorn.py pre_fork: the preloaded app goes to the permanent generation (the
+    load test's peak PSS fell from 423 to 277 MB: the workers stop writing to shared pages)."""
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(settings.BASE_DIR / "config" / "gunicorn.py"))
+    try:
+        hooks["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
