@@ -376,21 +376,22 @@ class ResultPage:
         return max(1, math.ceil(self.count / self.size))
 
 
-def _page_bounds(count: int, page: Any, size: Any) -> tuple[int, int, int]:
-    """(number, size, start) of the asked page among `count` results; a page past the end (or
-    the cap) is the last one."""
+def _page_bounds(count: int, page: Any, size: Any) -> tuple[int, int, int, int]:
+    """(number, size, start, end) of the asked page among the first `count` results; a page past
+    the end (or the cap) is the last one, and holds no result beyond `count`."""
     size_value = min(max(_as_int(size) or PAGE_SIZE, 1), MAX_PAGE_SIZE)
     last = max(1, math.ceil(count / size_value))
     number = min(max(_as_int(page) or 1, 1), last)
-    return number, size_value, (number - 1) * size_value
+    start = (number - 1) * size_value
+    return number, size_value, start, min(start + size_value, count)
 
 
 def page_of(queryset: QuerySet[Observation], page: Any = 1, size: Any = PAGE_SIZE) -> ResultPage:
     """Two queries: the capped count, then the page (a page past the cap or the end is the last)."""
     counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
     count = min(counted, COUNT_CAP)
-    number, size_value, start = _page_bounds(count, page, size)
-    items = list(queryset[start : start + size_value]) if count else []
+    number, size_value, start, end = _page_bounds(count, page, size)
+    items = list(queryset[start:end]) if count else []
     return ResultPage(
         items=items, number=number, size=size_value, count=count, capped=counted > COUNT_CAP
     )
@@ -475,9 +476,9 @@ def _newest_matches(user: Any, filters: LessonFilters) -> list[int]:
 def _page_of_ids(user: Any, ids: list[int], page: Any, size: Any, *, capped: bool) -> ResultPage:
     """The page of `ids` (every match newest first, or the newest COUNT_CAP + 1 of them)."""
     count = min(len(ids), COUNT_CAP)
-    number, size_value, start = _page_bounds(count, page, size)
+    number, size_value, start, end = _page_bounds(count, page, size)
     return ResultPage(
-        items=_rows(user, ids[start : start + size_value]),
+        items=_rows(user, ids[start:end]),
         number=number,
         size=size_value,
         count=count,
@@ -503,8 +504,7 @@ def _indexed_page(
     ids = list(search.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
     if len(ids) <= COUNT_CAP:
         return _page_of_ids(user, sorted(ids, reverse=True), page, size, capped=False)
-    number, size_value, start = _page_bounds(COUNT_CAP, page, size)
-    end = start + size_value
+    number, size_value, start, end = _page_bounds(COUNT_CAP, page, size)
     if end <= len(newest):
         page_ids = newest[start:end]
     else:

@@ -17,10 +17,11 @@ from typing import Any
 from django.db import connections
 
 from kvpt.review.lessons import FTS_TABLE
+from kvpt.review.models import Observation
 
 logger = logging.getLogger(__name__)
 
-TABLE = "review_observation"
+TABLE = Observation._meta.db_table
 TRIGGERS = ("review_observation_fts_ai", "review_observation_fts_ad", "review_observation_fts_au")
 
 

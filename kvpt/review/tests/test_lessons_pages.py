@@ -259,3 +259,40 @@ def test_the_organisation_options_are_capped(world: World) -> None:
         )
     options = client_for(world.alice).get("/lessons/organisations/", {"organisation_q": "co quan"})
     assert options.content.decode().count("<option") == ORGANISATION_OPTIONS + 1
+
+
+def test_odd_page_numbers_and_queries_give_a_page_to_every_reader(
+    world: World, monkeypatch: Any
+) -> None:
+    """Every way search_page can go (a few-exercise reader's rows, the newest windows, the index)
+    answers a page number that is not one, below 1 or past the end: the page shows the first or
+    the last page, the API refuses what is not a page number (422) and gives the last page past
+    the end; a query of punctuation only has no words."""
+    from kvpt.core.testing.factories import UserFactory
+    from kvpt.review import lessons
+
+    monkeypatch.setattr(lessons, "COUNT_CAP", 5)
+    for name in ("FIRST_WINDOW", "FIRST_WINDOW_POSTGRES"):
+        monkeypatch.setattr(lessons, name, 3)
+    monkeypatch.setattr(lessons, "MIN_WINDOW_MATCHES", 1)
+    for i in range(9):
+        add(world.exercise, f"Đường cơ động số {i}")
+    root = UserFactory.create(username="root-p", is_superuser=True, clearance=3)
+    for reader in (world.alice, root):
+        client = client_for(reader)
+        for page, shown in (("abc", "1"), ("-3", "1"), ("99999", "3"), ("", "1")):
+            asked: dict[str, str | int] = {"q": "duong", "page": page, "page_size": 2}
+            api = client.get("/api/v1/lessons", asked)
+            html = client.get("/lessons/", {"q": "đường", "page": page})
+            if page in ("abc", "-3", ""):  # the API's schema refuses what is not a page number
+                assert api.status_code == 422, (reader, page)
+            else:
+                assert api.status_code == 200, (reader, page)
+                body = api.json()
+                assert (body["count"], body["count_capped"]) == (5, True), reader
+                assert str(body["page"]) == shown, (reader, page)
+                assert len(body["items"]) == (1 if shown == "3" else 2), (reader, page)
+            assert html.status_code == 200, (reader, page)
+            assert "Hơn 5 kết quả" in html.content.decode(), (reader, page)
+        nothing = client.get("/api/v1/lessons", {"q": "?!…"}).json()
+        assert nothing["words"] == []
